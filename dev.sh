@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# dev.sh - the one setup script: installs what is missing (Debian 12 apt),
+# builds, and runs the main job or every test.
+#
+#   ./dev.sh run    install, build, and run dealgraph on the shipped ledger
+#   ./dev.sh test   install, build, and run every test (plain build, then
+#                   AddressSanitizer + UndefinedBehaviorSanitizer build)
+#   ./dev.sh build  install and build only
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Debian packages the build, the tests and the renderer need.
+PACKAGES=(gcc meson ninja-build pkg-config libigraph-dev libgraphviz-dev
+          graphviz libcriterion-dev libjansson-dev)
+
+install_missing() {
+    local missing=() p
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+            grep -q '^install ok installed$' || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "dev.sh: installing ${missing[*]}" >&2
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
+        --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# build DIR [meson options...]
+build() {
+    local dir=$1
+    shift
+    if [ ! -f "$dir/build.ninja" ]; then
+        meson setup "$dir" -Dwerror=true "$@" >/dev/null
+    fi
+    ninja -C "$dir" >/dev/null
+}
+
+run_job() {
+    local dg=./build/dealgraph
+    echo "== dealgraph lint --strict graphs/ai-2025.dot graphs/ai-2025/"
+    "$dg" lint --strict graphs/ai-2025.dot graphs/ai-2025/
+    echo "lint: clean"
+    echo
+    echo "== dealgraph summary graphs/ai-2025.dot"
+    "$dg" summary graphs/ai-2025.dot
+}
+
+run_tests() {
+    echo "== unit and CLI tests (build/)"
+    meson test -C build --print-errorlogs --num-processes 2
+
+    echo "== the same tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-san/)"
+    build build-san -Db_sanitize=address,undefined -Db_lundef=false \
+        -Dbuildtype=debug -Dc_args=-fno-sanitize-recover=all
+    local logs
+    logs=$(mktemp -d)
+    # Every report, from the test workers and from the CLI they run, goes
+    # to a log file: a report anywhere fails the run, even one in a
+    # Criterion worker whose exit status Criterion does not pass on.
+    ASAN_OPTIONS="log_path=$logs/asan:detect_leaks=1:fast_unwind_on_malloc=0:abort_on_error=0" \
+    LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0" \
+    UBSAN_OPTIONS="log_path=$logs/ubsan:print_stacktrace=1:halt_on_error=1" \
+        meson test -C build-san --print-errorlogs --num-processes 2 \
+            --timeout-multiplier 3
+    if compgen -G "$logs/*" >/dev/null; then
+        echo "dev.sh: sanitizer reports:" >&2
+        cat "$logs"/* >&2
+        rm -rf "$logs"
+        exit 1
+    fi
+    rm -rf "$logs"
+    echo "sanitizers: no reports"
+}
+
+case "${1:-}" in
+run)
+    install_missing
+    build build
+    run_job
+    ;;
+test)
+    install_missing
+    build build
+    run_tests
+    ;;
+build)
+    install_missing
+    build build
+    ;;
+*)
+    echo "usage: ./dev.sh run|test|build" >&2
+    exit 2
+    ;;
+esac

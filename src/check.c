@@ -1,0 +1,224 @@
+/*
+ * check.c - checks that span the whole ledger, after a loader has read
+ * every leg: near-duplicate company names, the focus, repeated legs.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A name folded for comparison: lower case, no spaces, dots, hyphens or
+ * underscores ("Nvidia", "NVIDIA", "N-Vidia " all fold to "nvidia"). */
+static char *fold(const char *name)
+{
+    char *s = malloc(strlen(name) + 1), *o = s;
+    if (!s)
+        return NULL;
+    for (const char *p = name; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == ' ' || c == '\t' || c == '.' || c == '-' || c == '_')
+            continue;
+        *o++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    *o = '\0';
+    return s;
+}
+
+typedef struct folded {
+    char *key;
+    size_t index;
+} folded;
+
+static int by_key(const void *a, const void *b)
+{
+    const folded *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    if (c)
+        return c;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Where a company shows up first: its declaration, else its first leg. */
+static void company_where(const dg_ledger *l, size_t i, const char **file,
+                          long *line)
+{
+    const dg_company *c = &l->companies[i];
+    if (c->line) {
+        *file = l->companies_file ? l->companies_file : l->legs_file;
+        *line = c->line;
+        return;
+    }
+    *file = l->legs_file;
+    *line = 0;
+    for (size_t k = 0; k < l->nlegs; k++) {
+        if (l->legs[k].from == i || l->legs[k].to == i) {
+            *line = l->legs[k].line;
+            return;
+        }
+    }
+}
+
+static void check_names(const dg_ledger *l, dg_diags *diags)
+{
+    size_t n = l->ncompanies;
+    folded *v = calloc(n ? n : 1, sizeof *v);
+    if (!v) {
+        diags->oom = true;
+        return;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        v[k].key = fold(l->companies[i].name);
+        v[k].index = i;
+        if (!v[k].key) {
+            diags->oom = true;
+            goto done;
+        }
+        k++;
+    }
+    qsort(v, k, sizeof *v, by_key);
+    dg_buf q1, q2;
+    dg_buf_init(&q1);
+    dg_buf_init(&q2);
+    for (size_t i = 1; i < k; i++) {
+        if (strcmp(v[i].key, v[i - 1].key) != 0)
+            continue;
+        /* v[i-1] is the first spelling of the group (lowest index) */
+        size_t first = i - 1;
+        while (first > 0 && strcmp(v[first - 1].key, v[i].key) == 0)
+            first--;
+        const char *file, *ffile;
+        long line, fline;
+        company_where(l, v[i].index, &file, &line);
+        company_where(l, v[first].index, &ffile, &fline);
+        dg_diags_add(diags, DG_SEV_WARNING, file, line,
+                     "company \"%s\" differs from \"%s\" (line %ld) only in "
+                     "case or spacing; use one spelling for one company",
+                     dg_quote(l->companies[v[i].index].name, 60, &q1),
+                     dg_quote(l->companies[v[first].index].name, 60, &q2),
+                     fline);
+    }
+    dg_buf_finish(&q1);
+    dg_buf_finish(&q2);
+done:
+    for (size_t i = 0; i < k; i++)
+        free(v[i].key);
+    free(v);
+}
+
+static void check_focus(const dg_ledger *l, dg_diags *diags)
+{
+    if (!l->focus || dg_ledger_find(l, l->focus) != (size_t)-1)
+        return;
+    const char **names = malloc((l->ncompanies ? l->ncompanies : 1) *
+                                sizeof *names);
+    if (!names) {
+        diags->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < l->ncompanies; i++)
+        names[i] = l->companies[i].name;
+    const char *near = dg_closest(l->focus, names, l->ncompanies);
+    dg_buf q;
+    dg_buf_init(&q);
+    const char *file = l->focus_file ? l->focus_file : l->legs_file;
+    long line = l->focus_line;
+    if (near)
+        dg_diags_add(diags, DG_SEV_ERROR, file, line,
+                     "focus \"%s\" is not a company in the ledger; did you "
+                     "mean \"%s\"?",
+                     dg_quote(l->focus, 60, &q), near);
+    else
+        dg_diags_add(diags, DG_SEV_ERROR, file, line,
+                     "focus \"%s\" is not a company in the ledger; name one "
+                     "of its companies",
+                     dg_quote(l->focus, 60, &q));
+    dg_buf_finish(&q);
+    free(names);
+}
+
+/* Orders legs so that two that agree on endpoints, kind, amount, date and
+ * deal id sit side by side: such a pair is almost always one deal entered
+ * twice. The index breaks ties so the first entry comes first. */
+static const dg_ledger *sort_ledger; /* qsort has no context argument */
+
+static int cmp_num(double a, double b)
+{
+    bool ha = dg_has(a), hb = dg_has(b);
+    if (ha != hb)
+        return ha ? 1 : -1;
+    return ha ? (a > b) - (a < b) : 0;
+}
+
+static int cmp_leg_key(const dg_leg *a, const dg_leg *b)
+{
+    if (a->from != b->from)
+        return (a->from > b->from) - (a->from < b->from);
+    if (a->to != b->to)
+        return (a->to > b->to) - (a->to < b->to);
+    if (a->kind != b->kind)
+        return (int)a->kind - (int)b->kind;
+    int c = cmp_num(a->amount, b->amount);
+    if (c)
+        return c;
+    c = dg_date_cmp(a->announced, b->announced);
+    if (c)
+        return c;
+    c = (a->announced.month - b->announced.month) * 64 +
+        (a->announced.day - b->announced.day);
+    if (c)
+        return c;
+    if (!a->deal || !b->deal)
+        return (a->deal != NULL) - (b->deal != NULL);
+    return strcmp(a->deal, b->deal);
+}
+
+static int by_leg(const void *x, const void *y)
+{
+    size_t i = *(const size_t *)x, j = *(const size_t *)y;
+    int c = cmp_leg_key(&sort_ledger->legs[i], &sort_ledger->legs[j]);
+    return c ? c : (i > j) - (i < j);
+}
+
+static void check_legs(const dg_ledger *l, dg_diags *diags)
+{
+    size_t n = l->nlegs;
+    size_t *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) {
+        diags->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        v[i] = i;
+    sort_ledger = l;
+    qsort(v, n, sizeof *v, by_leg);
+    sort_ledger = NULL;
+    size_t first = 0; /* the first leg of the current run of equals */
+    for (size_t i = 1; i < n; i++) {
+        const dg_leg *a = &l->legs[v[i - 1]], *b = &l->legs[v[i]];
+        if (cmp_leg_key(a, b) != 0) {
+            first = i;
+            continue;
+        }
+        dg_diags_add(diags, DG_SEV_WARNING, l->legs_file, b->line,
+                     "this leg repeats the leg on line %ld (same companies, "
+                     "kind, amount, date and deal); remove one or give them "
+                     "different deal ids",
+                     l->legs[v[first]].line);
+    }
+    free(v);
+    for (size_t i = 0; i < n; i++) {
+        const dg_leg *g = &l->legs[i];
+        if (!dg_has(g->amount) && (g->upto || g->per_year))
+            dg_diags_add(diags, DG_SEV_WARNING, l->legs_file, g->line,
+                         "%s has no effect without a disclosed amount",
+                         g->upto ? "upto" : "per");
+    }
+}
+
+void dg_ledger_check(const dg_ledger *l, dg_diags *diags)
+{
+    check_names(l, diags);
+    check_focus(l, diags);
+    check_legs(l, diags);
+}

@@ -1,0 +1,90 @@
+/*
+ * cli.h - what the commands of the dealgraph executable share: the exit
+ * codes, messages, loading with error reports, shared options and output
+ * files that are never left half-written.
+ */
+#ifndef DG_CLI_H
+#define DG_CLI_H
+
+#include "dealgraph.h"
+#include "output.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+enum {
+    EXIT_OK = 0,      /* success; check: rules hold; diff: no change */
+    EXIT_FINDING = 1, /* a broken rule, a change, a lint error */
+    EXIT_TROUBLE = 2, /* bad usage, unreadable or invalid input */
+};
+
+typedef struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary; /* one line for `dealgraph --help` */
+} cli_command;
+
+int cmd_lint(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
+
+/* "dealgraph: " + message + newline, on stderr. */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+/* A diagnostic as "dealgraph: FILE:LINE: message" on stderr. */
+void cli_print_diag(const dg_diag *d);
+
+/* Options every analysis command shares. */
+typedef struct cli_common {
+    dg_out_format format;
+    unsigned formats; /* bit (1u << format) set = allowed */
+    const char *output; /* -o FILE; NULL = stdout */
+    dg_filter filter;
+    dg_load_options load;
+} cli_common;
+
+/* The long options of cli_common, to splice into a command's table. */
+#define CLI_COMMON_OPTIONS                                            \
+    {"format", required_argument, NULL, 'f'},                         \
+        {"output", required_argument, NULL, 'o'},                     \
+        {"min-status", required_argument, NULL, 0x101},               \
+        {"kinds", required_argument, NULL, 0x102},                    \
+        {"as-of", required_argument, NULL, 0x103},                    \
+        {"amounts", required_argument, NULL, 0x104},                  \
+        {"companies", required_argument, NULL, 0x105},                \
+        {"help", no_argument, NULL, 'h'}
+
+void cli_common_init(cli_common *c, unsigned formats);
+/* Handles one shared option. Returns 1 when handled, 0 when the option is
+ * not a shared one, or -1 after printing a usage error. */
+int cli_common_option(cli_common *c, const char *cmd, int opt,
+                      const char *arg);
+/* Reports an option getopt could not take ("unknown option"). */
+int cli_bad_option(const char *cmd, char **argv);
+
+/* Loads a ledger, printing its errors (at most 10, then a count). Returns
+ * NULL after printing when it cannot be used. */
+dg_ledger *cli_load(const char *path, const dg_load_options *opt);
+
+/* An output that goes to stdout, or to a temporary file renamed onto the
+ * target only when everything was written: a failed run never leaves a
+ * partial file behind. */
+typedef struct cli_output {
+    FILE *f;
+    char *path, *tmp;
+} cli_output;
+
+/* Opens `path` (NULL or "-" = stdout). Prints an error and returns false
+ * when it cannot be created. */
+bool cli_output_open(cli_output *o, const char *path);
+/* Finishes the output: ok=true renames the file into place (checking
+ * every write); ok=false removes it. Returns false (after printing) when
+ * writing failed. */
+bool cli_output_close(cli_output *o, bool ok);
+
+/* Prints a command's help text (to stdout) */
+void cli_help(const char *text);
+
+#endif

@@ -1,0 +1,230 @@
+/*
+ * common.c - shared pieces of the commands: messages, options, loading,
+ * and output files.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fputs("dealgraph: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void cli_print_diag(const dg_diag *d)
+{
+    if (d->file && d->line > 0)
+        cli_error("%s:%ld: %s", d->file, d->line, d->message);
+    else if (d->file)
+        cli_error("%s: %s", d->file, d->message);
+    else
+        cli_error("%s", d->message);
+}
+
+void cli_common_init(cli_common *c, unsigned formats)
+{
+    memset(c, 0, sizeof *c);
+    c->format = DG_OUT_TEXT;
+    c->formats = formats;
+    dg_filter_init(&c->filter);
+    dg_load_options_init(&c->load);
+}
+
+static void list_formats(unsigned formats, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    for (int f = DG_OUT_TEXT; f <= DG_OUT_HTML; f++) {
+        if (!(formats & (1u << f)))
+            continue;
+        if (buf[0])
+            strncat(buf, "|", n - strlen(buf) - 1);
+        strncat(buf, dg_out_format_name((dg_out_format)f),
+                n - strlen(buf) - 1);
+    }
+}
+
+int cli_common_option(cli_common *c, const char *cmd, int opt,
+                      const char *arg)
+{
+    switch (opt) {
+    case 'f': {
+        dg_out_format f;
+        if (!dg_out_format_parse(arg, &f) || !(c->formats & (1u << f))) {
+            char list[64];
+            list_formats(c->formats, list, sizeof list);
+            cli_error("%s: unknown format '%s'; use --format %s", cmd, arg,
+                      list);
+            return -1;
+        }
+        c->format = f;
+        return 1;
+    }
+    case 'o':
+        c->output = arg;
+        return 1;
+    case 0x101:
+        if (!dg_status_parse(arg, &c->filter.min_status)) {
+            cli_error("%s: unknown status '%s' for --min-status; use one of "
+                      "completed, definitive, announced, reported, loi, talks",
+                      cmd, arg);
+            return -1;
+        }
+        return 1;
+    case 0x102: {
+        const char *bad;
+        if (!dg_kinds_parse(arg, &c->filter.kinds, &bad)) {
+            cli_error("%s: unknown kind at '%s' in --kinds; give a comma "
+                      "list of chips, cloud, services, equity, warrant, "
+                      "debt, lease, backstop",
+                      cmd, bad);
+            return -1;
+        }
+        return 1;
+    }
+    case 0x103:
+        if (!dg_date_parse(arg, &c->filter.as_of)) {
+            cli_error("%s: --as-of '%s' is not a date; write YYYY, YYYY-MM "
+                      "or YYYY-MM-DD",
+                      cmd, arg);
+            return -1;
+        }
+        return 1;
+    case 0x104:
+        if (!dg_amounts_parse(arg, &c->filter.amounts)) {
+            cli_error("%s: unknown scenario '%s' for --amounts; use "
+                      "disclosed, low, mid or high",
+                      cmd, arg);
+            return -1;
+        }
+        return 1;
+    case 0x105:
+        c->load.companies = arg;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int cli_bad_option(const char *cmd, char **argv)
+{
+    /* getopt leaves optind past the bad option; optopt holds a short one */
+    const char *word = optind > 0 ? argv[optind - 1] : "?";
+    if (optopt && optopt < 0x100 && !(word[0] == '-' && word[1] == '-'))
+        cli_error("%s: unknown option '-%c' or missing value; see "
+                  "'dealgraph %s --help'",
+                  cmd, optopt, cmd);
+    else
+        cli_error("%s: unknown option or missing value in '%s'; see "
+                  "'dealgraph %s --help'",
+                  cmd, word, cmd);
+    return EXIT_TROUBLE;
+}
+
+dg_ledger *cli_load(const char *path, const dg_load_options *opt)
+{
+    dg_diags diags;
+    dg_diags_init(&diags);
+    int status = DG_OK;
+    dg_ledger *l = dg_ledger_load(path, opt, &diags, &status);
+    if (!l) {
+        dg_diags_sort(&diags);
+        size_t shown = 0;
+        for (size_t i = 0; i < diags.count; i++) {
+            if (diags.items[i].severity != DG_SEV_ERROR)
+                continue;
+            if (shown++ < 10)
+                cli_print_diag(&diags.items[i]);
+        }
+        if (shown > 10)
+            cli_error("%s: %zu more errors; run 'dealgraph lint %s' for all",
+                      path, shown - 10, path);
+        if (shown == 0)
+            cli_error("%s: %s", path, dg_strerror(status));
+    }
+    dg_diags_finish(&diags);
+    return l;
+}
+
+bool cli_output_open(cli_output *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    if (!path || strcmp(path, "-") == 0) {
+        o->f = stdout;
+        return true;
+    }
+    size_t n = strlen(path);
+    o->path = malloc(n + 1);
+    o->tmp = malloc(n + 16);
+    if (!o->path || !o->tmp) {
+        free(o->path);
+        free(o->tmp);
+        cli_error("%s: out of memory", path);
+        return false;
+    }
+    memcpy(o->path, path, n + 1);
+    snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        cli_error("%s: cannot write: %s", path, strerror(errno));
+        free(o->path);
+        free(o->tmp);
+        o->path = o->tmp = NULL;
+        return false;
+    }
+    o->f = fdopen(fd, "wb");
+    if (!o->f) {
+        cli_error("%s: cannot write: %s", path, strerror(errno));
+        close(fd);
+        unlink(o->tmp);
+        free(o->path);
+        free(o->tmp);
+        o->path = o->tmp = NULL;
+        return false;
+    }
+    return true;
+}
+
+bool cli_output_close(cli_output *o, bool ok)
+{
+    if (!o->f)
+        return false;
+    if (!o->path) {
+        bool good = fflush(stdout) == 0 && !ferror(stdout);
+        if (ok && !good)
+            cli_error("cannot write to standard output: %s", strerror(errno));
+        return ok && good;
+    }
+    bool good = !ferror(o->f);
+    if (fclose(o->f) != 0)
+        good = false;
+    o->f = NULL;
+    if (ok && good) {
+        /* mkstemp makes the file 0600; give it the usual mode */
+        mode_t mask = umask(0);
+        umask(mask);
+        chmod(o->tmp, 0666 & ~mask);
+        if (rename(o->tmp, o->path) != 0)
+            good = false;
+    }
+    if (ok && !good)
+        cli_error("%s: cannot write: %s", o->path, strerror(errno));
+    if (!ok || !good)
+        unlink(o->tmp);
+    free(o->path);
+    free(o->tmp);
+    o->path = o->tmp = NULL;
+    return ok && good;
+}
+
+void cli_help(const char *text) { fputs(text, stdout); }

@@ -1,0 +1,164 @@
+/*
+ * internal.h - helpers shared by the library's modules; not installed.
+ */
+#ifndef DG_INTERNAL_H
+#define DG_INTERNAL_H
+
+#include "dealgraph.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+/* ---- strings ----------------------------------------------------------- */
+
+/* A growable NUL-terminated byte buffer. A failed allocation sets `oom`
+ * and later appends do nothing, so callers check once at the end. */
+typedef struct dg_buf {
+    char *data;
+    size_t len, cap;
+    bool oom;
+} dg_buf;
+
+void dg_buf_init(dg_buf *b);
+void dg_buf_finish(dg_buf *b);
+void dg_buf_clear(dg_buf *b);
+void dg_buf_putc(dg_buf *b, char c);
+void dg_buf_put(dg_buf *b, const char *s, size_t n);
+void dg_buf_puts(dg_buf *b, const char *s);
+void dg_buf_printf(dg_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Takes the buffer's string (caller frees); the buffer is left empty. */
+char *dg_buf_take(dg_buf *b);
+
+char *dg_strdup(const char *s);             /* NULL for NULL or no memory */
+char *dg_strndup(const char *s, size_t n);
+/* ASCII case-insensitive equality. */
+bool dg_streq_nocase(const char *a, const char *b);
+/* Writes `s` for a one-line message: control characters as \n, \t, \xNN,
+ * cut to `max` bytes with "..." after. Returns buf. */
+const char *dg_quote(const char *s, size_t max, dg_buf *buf);
+
+/* The candidate closest to `word` by edit distance (case-insensitive),
+ * when it is close enough to be a likely typo; NULL otherwise. */
+const char *dg_closest(const char *word, const char *const *candidates,
+                       size_t n);
+
+/* Offset of the first byte that is not valid UTF-8, or len when all is. */
+size_t dg_utf8_check(const char *s, size_t len);
+/* Line number (1-based) of byte offset `off` in `text`. */
+long dg_line_of(const char *text, size_t off);
+
+/* ---- files ------------------------------------------------------------- */
+
+/* Reads a whole file into memory (NUL-terminated; *len excludes the NUL).
+ * Errors (missing, a directory, too large) go to diags with the path.
+ * Returns DG_OK, DG_EIO, DG_ELIMIT or DG_ENOMEM. */
+int dg_read_file(const char *path, size_t max_bytes, char **data, size_t *len,
+                 dg_diags *diags);
+/* The last path component. */
+const char *dg_basename(const char *path);
+/* True when `path` names a directory. */
+bool dg_is_dir(const char *path);
+
+/* ---- attributes shared by the loaders ----------------------------------- */
+
+/* Where an attribute came from, for messages. */
+typedef struct dg_where {
+    const char *file;
+    long line;
+    dg_diags *diags;
+} dg_where;
+
+/* Which leg attributes were seen, for the required-field checks. */
+typedef struct dg_leg_seen {
+    bool kind, status, announced;
+} dg_leg_seen;
+
+void dg_leg_init(dg_leg *leg);
+/* Applies one textual attribute to a leg. Unknown names are a warning
+ * ("unknown leg attribute"), bad values an error. `what` names the leg in
+ * messages ("leg OpenAI -> AMD"). Returns DG_OK or DG_ENOMEM. */
+int dg_leg_set(dg_leg *leg, dg_leg_seen *seen, const char *name,
+               const char *value, const char *what, const dg_where *w);
+/* Checks required fields and ranges once all attributes are set. */
+void dg_leg_validate(const dg_leg *leg, const dg_leg_seen *seen,
+                     const char *what, bool strict, const dg_where *w);
+/* Frees the strings of a leg that was never added to a ledger. */
+void dg_leg_clear(dg_leg *leg);
+
+void dg_company_init(dg_company *c);
+int dg_company_set(dg_company *c, const char *name, const char *value,
+                   const dg_where *w);
+int dg_graph_set(dg_ledger *l, const char *name, const char *value,
+                 const dg_where *w);
+
+/* Leg attribute names in the documented order (for CSV headers and the
+ * DOT writer); NULL-terminated. */
+extern const char *const dg_leg_fields[];
+extern const char *const dg_company_fields[];
+
+/* ---- loaders on text (load_dot.c, load_csv.c) ---------------------------- */
+
+/* Parse `text` (len bytes, NUL-terminated, no BOM) into the empty ledger
+ * `l`. Problems go to diags. Return DG_OK, DG_EINPUT or DG_ENOMEM. */
+int dg_parse_dot(dg_ledger *l, const char *text, size_t len, const char *file,
+                 const dg_load_options *opt, dg_diags *diags);
+/* `companies` is the companies file to read too, or NULL; `graph` the
+ * graph attributes file, or NULL. */
+int dg_parse_csv(dg_ledger *l, const char *text, size_t len, const char *file,
+                 const char *companies, const char *graph,
+                 const dg_load_options *opt, dg_diags *diags);
+/* Reads a text file for a loader: the size limit, a UTF-8 BOM removed,
+ * NUL bytes and invalid UTF-8 rejected with their line. *start points
+ * past the BOM inside *data (free *data). */
+int dg_read_text(const char *path, const dg_load_options *opt, char **data,
+                 const char **start, size_t *len, dg_diags *diags);
+
+/* ---- DOT text scanning (dotscan.c) -------------------------------------- */
+
+/* What our own pass over DOT text finds: the structural problems cgraph
+ * reports badly or not at all, and the line of every edge and node. */
+typedef struct dg_dot_edge {
+    char *tail, *head;
+    long line;
+    bool used; /* matched to a cgraph edge */
+} dg_dot_edge;
+
+typedef struct dg_dot_node {
+    char *name;
+    long line; /* the line of its last statement with attributes, else the
+                  first line it appears on */
+} dg_dot_node;
+
+typedef struct dg_dot_scan {
+    dg_dot_edge *edges;
+    size_t nedges, cap_edges, cursor;
+    dg_dot_node *nodes;
+    size_t nnodes, cap_nodes;
+    long graph_line; /* line of the graph keyword */
+    char *graph_attrs[8]; /* graph attributes and the line of each */
+    long graph_attr_lines[8];
+    size_t ngraph_attrs;
+    bool strict, directed;
+} dg_dot_scan;
+
+/* Scans `text` (len bytes). Structural errors (NUL bytes, a second graph,
+ * text after the graph, a stray character such as '@', an unterminated
+ * string or comment) go to diags with file and line. Returns DG_OK,
+ * DG_EINPUT or DG_ENOMEM. */
+int dg_dot_scan_text(const char *text, size_t len, const char *file,
+                     dg_dot_scan *scan, dg_diags *diags);
+void dg_dot_scan_finish(dg_dot_scan *scan);
+/* The line of the first unused scanned edge tail -> head; marks it used.
+ * 0 when none matches. */
+long dg_dot_scan_edge_line(dg_dot_scan *scan, const char *tail,
+                           const char *head);
+long dg_dot_scan_node_line(const dg_dot_scan *scan, const char *name);
+/* The line of a graph attribute (graph [name=...] or name=...); 0 when
+ * not found. */
+long dg_dot_scan_graph_line(const dg_dot_scan *scan, const char *name);
+
+#endif

@@ -1,0 +1,333 @@
+/*
+ * model.c - the ledger: companies and legs, their vocabularies, amount
+ * scenarios and filters.
+ */
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[DG_KIND_COUNT] = {
+    "chips", "cloud", "services", "equity",
+    "warrant", "debt", "lease", "backstop",
+};
+
+static const char *const status_names[DG_STATUS_COUNT] = {
+    "completed", "definitive", "announced", "reported", "loi", "talks",
+};
+
+static const char *const sector_names[DG_SECTOR_COUNT] = {
+    "", "lab", "chips", "cloud", "investor", "spv", "other",
+};
+
+const char *dg_kind_name(dg_kind k)
+{
+    return (unsigned)k < DG_KIND_COUNT ? kind_names[k] : "?";
+}
+
+const char *dg_status_name(dg_status s)
+{
+    return (unsigned)s < DG_STATUS_COUNT ? status_names[s] : "?";
+}
+
+const char *dg_sector_name(dg_sector s)
+{
+    return (unsigned)s < DG_SECTOR_COUNT ? sector_names[s] : "?";
+}
+
+static bool lookup(const char *const *names, int count, const char *text,
+                   int *out)
+{
+    if (!text)
+        return false;
+    for (int i = 0; i < count; i++) {
+        if (names[i][0] && strcmp(names[i], text) == 0) {
+            *out = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool dg_kind_parse(const char *text, dg_kind *out)
+{
+    int i;
+    if (!lookup(kind_names, DG_KIND_COUNT, text, &i))
+        return false;
+    *out = (dg_kind)i;
+    return true;
+}
+
+bool dg_status_parse(const char *text, dg_status *out)
+{
+    int i;
+    if (!lookup(status_names, DG_STATUS_COUNT, text, &i))
+        return false;
+    *out = (dg_status)i;
+    return true;
+}
+
+bool dg_sector_parse(const char *text, dg_sector *out)
+{
+    int i;
+    if (!lookup(sector_names, DG_SECTOR_COUNT, text, &i))
+        return false;
+    *out = (dg_sector)i;
+    return true;
+}
+
+/* ---- the name index: open addressing over company indexes ---------------- */
+
+typedef struct name_index {
+    size_t *slots; /* company index + 1; 0 = empty */
+    size_t cap;    /* a power of two */
+} name_index;
+
+static uint64_t hash_name(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static bool index_grow(dg_ledger *l)
+{
+    name_index *ix = l->index;
+    size_t cap = ix->cap ? ix->cap * 2 : 64;
+    size_t *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return false;
+    for (size_t i = 0; i < l->ncompanies; i++) {
+        size_t h = (size_t)hash_name(l->companies[i].name) & (cap - 1);
+        while (slots[h])
+            h = (h + 1) & (cap - 1);
+        slots[h] = i + 1;
+    }
+    free(ix->slots);
+    ix->slots = slots;
+    ix->cap = cap;
+    return true;
+}
+
+dg_ledger *dg_ledger_create(void)
+{
+    dg_ledger *l = calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    l->index = calloc(1, sizeof(name_index));
+    if (!l->index) {
+        free(l);
+        return NULL;
+    }
+    return l;
+}
+
+static void company_clear(dg_company *c)
+{
+    free(c->name);
+    free(c->label);
+    free(c->equity_basis);
+    free(c->period);
+    free(c->currency);
+    free(c->source);
+    free(c->note);
+}
+
+void dg_leg_clear(dg_leg *leg)
+{
+    free(leg->deal);
+    free(leg->source);
+    free(leg->note);
+    leg->deal = leg->source = leg->note = NULL;
+}
+
+void dg_ledger_destroy(dg_ledger *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->ncompanies; i++)
+        company_clear(&l->companies[i]);
+    for (size_t i = 0; i < l->nlegs; i++)
+        dg_leg_clear(&l->legs[i]);
+    free(l->companies);
+    free(l->legs);
+    free(l->path);
+    free(l->legs_file);
+    free(l->companies_file);
+    free(l->focus_file);
+    free(l->focus);
+    free(l->title);
+    if (l->index)
+        free(((name_index *)l->index)->slots);
+    free(l->index);
+    free(l);
+}
+
+size_t dg_ledger_find(const dg_ledger *l, const char *name)
+{
+    const name_index *ix = l->index;
+    if (!ix->cap)
+        return (size_t)-1;
+    size_t h = (size_t)hash_name(name) & (ix->cap - 1);
+    while (ix->slots[h]) {
+        size_t i = ix->slots[h] - 1;
+        if (strcmp(l->companies[i].name, name) == 0)
+            return i;
+        h = (h + 1) & (ix->cap - 1);
+    }
+    return (size_t)-1;
+}
+
+void dg_company_init(dg_company *c)
+{
+    memset(c, 0, sizeof *c);
+    c->equity = c->cash = c->outside_inflow = NAN;
+    c->capex = c->ebitda = NAN;
+    c->equity_as_of = (dg_date){0, 0, 0};
+    c->cash_as_of = (dg_date){0, 0, 0};
+}
+
+int dg_ledger_company(dg_ledger *l, const char *name, size_t *index)
+{
+    size_t i = dg_ledger_find(l, name);
+    if (i != (size_t)-1) {
+        *index = i;
+        return DG_OK;
+    }
+    name_index *ix = l->index;
+    /* Keep the table at most half full. */
+    if ((l->ncompanies + 1) * 2 > ix->cap && !index_grow(l))
+        return DG_ENOMEM;
+    if (l->ncompanies == l->cap_companies) {
+        size_t cap = l->cap_companies ? l->cap_companies * 2 : 16;
+        dg_company *p = realloc(l->companies, cap * sizeof *p);
+        if (!p)
+            return DG_ENOMEM;
+        l->companies = p;
+        l->cap_companies = cap;
+    }
+    dg_company *c = &l->companies[l->ncompanies];
+    dg_company_init(c);
+    c->name = dg_strdup(name);
+    if (!c->name)
+        return DG_ENOMEM;
+    size_t h = (size_t)hash_name(name) & (ix->cap - 1);
+    while (ix->slots[h])
+        h = (h + 1) & (ix->cap - 1);
+    ix->slots[h] = l->ncompanies + 1;
+    *index = l->ncompanies++;
+    return DG_OK;
+}
+
+void dg_leg_init(dg_leg *leg)
+{
+    memset(leg, 0, sizeof *leg);
+    leg->amount = leg->amount_low = leg->amount_high = NAN;
+    leg->status = DG_STATUS_TALKS;
+}
+
+int dg_ledger_add_leg(dg_ledger *l, const dg_leg *leg)
+{
+    if (leg->from >= l->ncompanies || leg->to >= l->ncompanies)
+        return DG_EUSAGE;
+    if (l->nlegs == l->cap_legs) {
+        size_t cap = l->cap_legs ? l->cap_legs * 2 : 32;
+        dg_leg *p = realloc(l->legs, cap * sizeof *p);
+        if (!p)
+            return DG_ENOMEM;
+        l->legs = p;
+        l->cap_legs = cap;
+    }
+    dg_leg copy = *leg;
+    copy.deal = dg_strdup(leg->deal);
+    copy.source = dg_strdup(leg->source);
+    copy.note = dg_strdup(leg->note);
+    if ((leg->deal && !copy.deal) || (leg->source && !copy.source) ||
+        (leg->note && !copy.note)) {
+        dg_leg_clear(&copy);
+        return DG_ENOMEM;
+    }
+    l->legs[l->nlegs++] = copy;
+    return DG_OK;
+}
+
+/* ---- scenarios and filters --------------------------------------------- */
+
+static const char *const amounts_names[] = {"disclosed", "low", "mid", "high"};
+
+bool dg_amounts_parse(const char *text, dg_amounts *out)
+{
+    int i;
+    if (!lookup(amounts_names, 4, text, &i))
+        return false;
+    *out = (dg_amounts)i;
+    return true;
+}
+
+const char *dg_amounts_name(dg_amounts a)
+{
+    return (unsigned)a < 4 ? amounts_names[a] : "?";
+}
+
+double dg_leg_value(const dg_leg *leg, dg_amounts scenario)
+{
+    if (dg_has(leg->amount) || scenario == DG_AMOUNTS_DISCLOSED)
+        return leg->amount;
+    if (!dg_has(leg->amount_low) || !dg_has(leg->amount_high))
+        return NAN;
+    switch (scenario) {
+    case DG_AMOUNTS_LOW: return leg->amount_low;
+    case DG_AMOUNTS_HIGH: return leg->amount_high;
+    default: return (leg->amount_low + leg->amount_high) / 2;
+    }
+}
+
+void dg_filter_init(dg_filter *f)
+{
+    memset(f, 0, sizeof *f);
+    f->min_status = DG_STATUS_TALKS;
+    f->amounts = DG_AMOUNTS_DISCLOSED;
+}
+
+bool dg_filter_keep(const dg_filter *f, const dg_leg *leg)
+{
+    if (!f)
+        return true;
+    if (leg->status > f->min_status)
+        return false;
+    if (f->kinds && !(f->kinds & (1u << leg->kind)))
+        return false;
+    if (dg_date_valid(f->as_of) && dg_date_cmp(leg->announced, f->as_of) > 0)
+        return false;
+    return true;
+}
+
+bool dg_kinds_parse(const char *text, unsigned *mask, const char **bad)
+{
+    unsigned m = 0;
+    const char *p = text;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        char name[32];
+        dg_kind k;
+        if (n == 0 || n >= sizeof name) {
+            *bad = p;
+            return false;
+        }
+        memcpy(name, p, n);
+        name[n] = '\0';
+        if (!dg_kind_parse(name, &k)) {
+            *bad = p;
+            return false;
+        }
+        m |= 1u << k;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    *mask = m;
+    return true;
+}

@@ -1,0 +1,452 @@
+/*
+ * output.c - tables written by a table of writers (text, Markdown, CSV),
+ * and the JSON document conventions shared by every command.
+ */
+#include "output.h"
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void dg_table_init(dg_table *t, const dg_column *columns, size_t ncols)
+{
+    memset(t, 0, sizeof *t);
+    t->columns = columns;
+    t->ncols = ncols;
+}
+
+void dg_table_finish(dg_table *t)
+{
+    for (size_t i = 0; i < t->nrows * t->ncols; i++)
+        free(t->cells[i].text);
+    free(t->cells);
+    memset(t, 0, sizeof *t);
+}
+
+void dg_table_row(dg_table *t)
+{
+    if (t->oom)
+        return;
+    if (t->nrows == t->cap_rows) {
+        size_t cap = t->cap_rows ? t->cap_rows * 2 : 16;
+        dg_cell *p = realloc(t->cells, cap * t->ncols * sizeof *p);
+        if (!p) {
+            t->oom = true;
+            return;
+        }
+        t->cells = p;
+        t->cap_rows = cap;
+    }
+    memset(&t->cells[t->nrows * t->ncols], 0, t->ncols * sizeof(dg_cell));
+    t->nrows++;
+}
+
+static dg_cell *cell(dg_table *t, size_t col)
+{
+    if (t->oom || t->nrows == 0 || col >= t->ncols)
+        return NULL;
+    dg_cell *c = &t->cells[(t->nrows - 1) * t->ncols + col];
+    free(c->text);
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+void dg_table_text(dg_table *t, size_t col, const char *text)
+{
+    dg_cell *c = cell(t, col);
+    if (!c || !text)
+        return;
+    c->type = DG_CELL_TEXT;
+    c->text = dg_strdup(text);
+    if (!c->text) {
+        c->type = DG_CELL_NONE;
+        t->oom = true;
+    }
+}
+
+void dg_table_int(dg_table *t, size_t col, long long v)
+{
+    dg_cell *c = cell(t, col);
+    if (c) {
+        c->type = DG_CELL_INT;
+        c->i = v;
+    }
+}
+
+static void set_num(dg_table *t, size_t col, dg_cell_type type, double v)
+{
+    dg_cell *c = cell(t, col);
+    if (c) {
+        c->type = type;
+        c->num = v;
+    }
+}
+
+void dg_table_number(dg_table *t, size_t col, double v)
+{
+    set_num(t, col, DG_CELL_NUMBER, v);
+}
+
+void dg_table_money(dg_table *t, size_t col, double v)
+{
+    set_num(t, col, DG_CELL_MONEY, v);
+}
+
+void dg_table_share(dg_table *t, size_t col, double v)
+{
+    set_num(t, col, DG_CELL_SHARE, v);
+}
+
+void dg_table_bool(dg_table *t, size_t col, bool v)
+{
+    dg_cell *c = cell(t, col);
+    if (c) {
+        c->type = DG_CELL_BOOL;
+        c->i = v;
+    }
+}
+
+static const char *const format_names[] = {"text", "md", "csv", "json",
+                                           "html"};
+
+bool dg_out_format_parse(const char *text, dg_out_format *out)
+{
+    for (int i = 0; i < 5; i++) {
+        if (strcmp(text, format_names[i]) == 0) {
+            *out = (dg_out_format)i;
+            return true;
+        }
+    }
+    if (strcmp(text, "markdown") == 0) {
+        *out = DG_OUT_MD;
+        return true;
+    }
+    return false;
+}
+
+const char *dg_out_format_name(dg_out_format f)
+{
+    return (unsigned)f < 5 ? format_names[f] : "?";
+}
+
+/* A cell as people read it. */
+static void human(const dg_cell *c, dg_buf *b)
+{
+    dg_buf_clear(b);
+    char tmp[64];
+    switch (c->type) {
+    case DG_CELL_NONE: break;
+    case DG_CELL_TEXT: dg_buf_puts(b, c->text); break;
+    case DG_CELL_INT: dg_buf_printf(b, "%lld", c->i); break;
+    case DG_CELL_NUMBER:
+        if (dg_has(c->num))
+            dg_buf_printf(b, "%.4g", c->num);
+        else
+            dg_buf_puts(b, "n/a");
+        break;
+    case DG_CELL_MONEY: dg_buf_puts(b, dg_money_format(c->num, tmp, sizeof tmp)); break;
+    case DG_CELL_SHARE:
+        if (dg_has(c->num))
+            dg_buf_printf(b, "%.1f%%", c->num * 100);
+        else
+            dg_buf_puts(b, "n/a");
+        break;
+    case DG_CELL_BOOL: dg_buf_puts(b, c->i ? "yes" : "no"); break;
+    }
+}
+
+/* A cell as a machine reads it (CSV): full precision, empty for none. */
+static void machine(const dg_cell *c, dg_buf *b)
+{
+    dg_buf_clear(b);
+    switch (c->type) {
+    case DG_CELL_NONE: break;
+    case DG_CELL_TEXT: dg_buf_puts(b, c->text); break;
+    case DG_CELL_INT: dg_buf_printf(b, "%lld", c->i); break;
+    case DG_CELL_NUMBER:
+    case DG_CELL_MONEY:
+    case DG_CELL_SHARE:
+        if (dg_has(c->num))
+            dg_buf_printf(b, "%.15g", c->num);
+        break;
+    case DG_CELL_BOOL: dg_buf_puts(b, c->i ? "true" : "false"); break;
+    }
+}
+
+static bool right_aligned(const dg_table *t, size_t col)
+{
+    for (size_t r = 0; r < t->nrows; r++) {
+        dg_cell_type ty = t->cells[r * t->ncols + col].type;
+        if (ty == DG_CELL_TEXT || ty == DG_CELL_BOOL)
+            return false;
+    }
+    return true;
+}
+
+/* Display width of UTF-8 text: code points, not bytes. */
+static size_t width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xc0) != 0x80;
+    return w;
+}
+
+/* ---- the writers ---------------------------------------------------------- */
+
+typedef struct writer_state {
+    const dg_table *t;
+    FILE *out;
+    size_t *widths;
+    bool *right;
+    dg_buf cell;
+} writer_state;
+
+typedef struct writer {
+    dg_out_format format;
+    void (*begin)(writer_state *s);
+    void (*row)(writer_state *s, const dg_cell *cells);
+    void (*end)(writer_state *s);
+} writer;
+
+static void pad(FILE *out, size_t n)
+{
+    while (n--)
+        fputc(' ', out);
+}
+
+static void text_line(writer_state *s, const char *const *values)
+{
+    for (size_t c = 0; c < s->t->ncols; c++) {
+        size_t w = width(values[c]);
+        bool last = c + 1 == s->t->ncols;
+        if (s->right[c])
+            pad(s->out, s->widths[c] - w);
+        fputs(values[c], s->out);
+        if (!s->right[c] && !last)
+            pad(s->out, s->widths[c] - w);
+        if (!last)
+            fputs("  ", s->out);
+    }
+    fputc('\n', s->out);
+}
+
+static void text_begin(writer_state *s)
+{
+    const char *titles[64] = {0};
+    size_t n = s->t->ncols < 64 ? s->t->ncols : 64;
+    for (size_t c = 0; c < n; c++)
+        titles[c] = s->t->columns[c].title;
+    text_line(s, titles);
+    for (size_t c = 0; c < n; c++) {
+        for (size_t k = 0; k < s->widths[c]; k++)
+            fputc('-', s->out);
+        fputs(c + 1 < n ? "  " : "\n", s->out);
+    }
+}
+
+static void text_row(writer_state *s, const dg_cell *cells)
+{
+    char *values[64] = {0};
+    const char *cv[64] = {0};
+    size_t n = s->t->ncols < 64 ? s->t->ncols : 64;
+    for (size_t c = 0; c < n; c++) {
+        human(&cells[c], &s->cell);
+        values[c] = dg_strdup(s->cell.data ? s->cell.data : "");
+        cv[c] = values[c] ? values[c] : "";
+    }
+    text_line(s, cv);
+    for (size_t c = 0; c < n; c++)
+        free(values[c]);
+}
+
+static void md_escape(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            fputs("\\|", out);
+        else if (*s == '\n')
+            fputc(' ', out);
+        else
+            fputc(*s, out);
+    }
+}
+
+static void md_begin(writer_state *s)
+{
+    fputc('|', s->out);
+    for (size_t c = 0; c < s->t->ncols; c++) {
+        fputc(' ', s->out);
+        md_escape(s->out, s->t->columns[c].title);
+        fputs(" |", s->out);
+    }
+    fputs("\n|", s->out);
+    for (size_t c = 0; c < s->t->ncols; c++)
+        fputs(s->right[c] ? " ---: |" : " --- |", s->out);
+    fputc('\n', s->out);
+}
+
+static void md_row(writer_state *s, const dg_cell *cells)
+{
+    fputc('|', s->out);
+    for (size_t c = 0; c < s->t->ncols; c++) {
+        human(&cells[c], &s->cell);
+        fputc(' ', s->out);
+        md_escape(s->out, s->cell.data ? s->cell.data : "");
+        fputs(" |", s->out);
+    }
+    fputc('\n', s->out);
+}
+
+static void csv_field(FILE *out, const char *v)
+{
+    if (strpbrk(v, ",\"\n\r")) {
+        fputc('"', out);
+        for (; *v; v++) {
+            if (*v == '"')
+                fputc('"', out);
+            fputc(*v, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(v, out);
+    }
+}
+
+static void csv_begin(writer_state *s)
+{
+    for (size_t c = 0; c < s->t->ncols; c++) {
+        if (c)
+            fputc(',', s->out);
+        csv_field(s->out, s->t->columns[c].key);
+    }
+    fputc('\n', s->out);
+}
+
+static void csv_row(writer_state *s, const dg_cell *cells)
+{
+    for (size_t c = 0; c < s->t->ncols; c++) {
+        if (c)
+            fputc(',', s->out);
+        machine(&cells[c], &s->cell);
+        csv_field(s->out, s->cell.data ? s->cell.data : "");
+    }
+    fputc('\n', s->out);
+}
+
+static void no_end(writer_state *s) { (void)s; }
+
+static const writer writers[] = {
+    {DG_OUT_TEXT, text_begin, text_row, no_end},
+    {DG_OUT_MD, md_begin, md_row, no_end},
+    {DG_OUT_CSV, csv_begin, csv_row, no_end},
+};
+
+bool dg_table_write(const dg_table *t, dg_out_format f, FILE *out)
+{
+    const writer *w = NULL;
+    for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++)
+        if (writers[i].format == f)
+            w = &writers[i];
+    if (!w || t->oom || t->ncols > 64)
+        return false;
+    writer_state s = {t, out, calloc(t->ncols, sizeof(size_t)),
+                      calloc(t->ncols, sizeof(bool)), {0}};
+    if (!s.widths || !s.right) {
+        free(s.widths);
+        free(s.right);
+        return false;
+    }
+    dg_buf_init(&s.cell);
+    for (size_t c = 0; c < t->ncols; c++) {
+        s.widths[c] = width(t->columns[c].title);
+        s.right[c] = right_aligned(t, c);
+        for (size_t r = 0; r < t->nrows; r++) {
+            human(&t->cells[r * t->ncols + c], &s.cell);
+            size_t wd = width(s.cell.data ? s.cell.data : "");
+            if (wd > s.widths[c])
+                s.widths[c] = wd;
+        }
+    }
+    w->begin(&s);
+    for (size_t r = 0; r < t->nrows; r++)
+        w->row(&s, &t->cells[r * t->ncols]);
+    w->end(&s);
+    bool ok = !s.cell.oom && !ferror(out);
+    dg_buf_finish(&s.cell);
+    free(s.widths);
+    free(s.right);
+    return ok;
+}
+
+json_t *dg_json_money(double v)
+{
+    return dg_has(v) ? json_real(v) : json_null();
+}
+
+json_t *dg_json_date(dg_date d)
+{
+    char buf[16];
+    return dg_date_valid(d) ? json_string(dg_date_format(d, buf, sizeof buf))
+                            : json_null();
+}
+
+static json_t *cell_json(const dg_cell *c)
+{
+    switch (c->type) {
+    case DG_CELL_TEXT: return json_string(c->text);
+    case DG_CELL_INT: return json_integer(c->i);
+    case DG_CELL_NUMBER:
+    case DG_CELL_MONEY:
+    case DG_CELL_SHARE: return dg_has(c->num) ? json_real(c->num) : json_null();
+    case DG_CELL_BOOL: return json_boolean(c->i);
+    default: return json_null();
+    }
+}
+
+json_t *dg_table_json(const dg_table *t)
+{
+    if (t->oom)
+        return NULL;
+    json_t *arr = json_array();
+    for (size_t r = 0; arr && r < t->nrows; r++) {
+        json_t *obj = json_object();
+        for (size_t c = 0; obj && c < t->ncols; c++) {
+            json_t *v = cell_json(&t->cells[r * t->ncols + c]);
+            if (!v || json_object_set_new(obj, t->columns[c].key, v) != 0) {
+                json_decref(obj);
+                obj = NULL;
+            }
+        }
+        if (!obj || json_array_append_new(arr, obj) != 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+json_t *dg_json_document(void)
+{
+    json_t *doc = json_object();
+    json_t *hdr = json_pack("{s:s, s:i}", "version", DG_VERSION, "schema",
+                            DG_JSON_SCHEMA);
+    if (!doc || !hdr || json_object_set_new(doc, "dealgraph", hdr) != 0) {
+        json_decref(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+bool dg_json_write(json_t *doc, FILE *out)
+{
+    if (!doc)
+        return false;
+    if (json_dumpf(doc, out,
+                   JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                       JSON_REAL_PRECISION(15)) != 0)
+        return false;
+    fputc('\n', out);
+    return !ferror(out);
+}

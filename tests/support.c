@@ -1,0 +1,204 @@
+#include "support.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *drain(int fd)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (len + 4096 > cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+        ssize_t n = read(fd, buf + len, cap - len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+run_result run_cli(const char *const *args, const char *input)
+{
+    run_result r = {-1, NULL, NULL};
+    const char *exe = getenv("DEALGRAPH");
+    if (!exe)
+        exe = "dealgraph";
+    char *dir = temp_dir();
+    char *in = write_file(dir, "stdin", input ? input : "");
+    char outp[4096], errp[4096];
+    snprintf(outp, sizeof outp, "%s/stdout", dir);
+    snprintf(errp, sizeof errp, "%s/stderr", dir);
+    size_t n = 0;
+    while (args[n])
+        n++;
+    char **argv = calloc(n + 2, sizeof *argv);
+    argv[0] = strdup(exe);
+    for (size_t i = 0; i < n; i++)
+        argv[i + 1] = strdup(args[i]);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fi = open(in, O_RDONLY);
+        int fo = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int fe = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fi, 0);
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execv(exe, argv);
+        _exit(127);
+    }
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    int fo = open(outp, O_RDONLY), fe = open(errp, O_RDONLY);
+    r.out = drain(fo);
+    r.err = drain(fe);
+    close(fo);
+    close(fe);
+    unlink(in);
+    unlink(outp);
+    unlink(errp);
+    rmdir(dir);
+    free(in);
+    free(dir);
+    for (size_t i = 0; i <= n; i++)
+        free(argv[i]);
+    free(argv);
+    return r;
+}
+
+void run_free(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+const char *first_line(const char *s)
+{
+    static char line[4096];
+    size_t n = strcspn(s, "\n");
+    if (n >= sizeof line)
+        n = sizeof line - 1;
+    memcpy(line, s, n);
+    line[n] = '\0';
+    return line;
+}
+
+char *temp_dir(void)
+{
+    const char *base = getenv("TMPDIR");
+    char tmpl[4096];
+    snprintf(tmpl, sizeof tmpl, "%s/dgtest.XXXXXX", base ? base : "/tmp");
+    char *d = mkdtemp(tmpl);
+    return d ? strdup(d) : NULL;
+}
+
+char *write_file(const char *dir, const char *name, const char *text)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(n);
+    snprintf(path, n, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fwrite(text, 1, strlen(text), f);
+        fclose(f);
+    }
+    return path;
+}
+
+char *temp_file(const char *name, const char *text)
+{
+    char *dir = temp_dir();
+    char *p = write_file(dir, name, text);
+    free(dir);
+    return p;
+}
+
+char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t k;
+    while ((k = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += k;
+        if (cap - len < 2) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+    }
+    buf[len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+char *src_path(const char *rel)
+{
+    const char *root = getenv("SRCDIR");
+    if (!root)
+        root = ".";
+    size_t n = strlen(root) + strlen(rel) + 2;
+    char *p = malloc(n);
+    snprintf(p, n, "%s/%s", root, rel);
+    return p;
+}
+
+dg_ledger *load_dot_text(const char *text, dg_diags *d)
+{
+    dg_diags_init(d);
+    char *path = temp_file("t.dot", text);
+    dg_ledger *l = dg_ledger_load(path, NULL, d, NULL);
+    free(path);
+    return l;
+}
+
+dg_ledger *load_csv_text(const char *deals, const char *companies,
+                         dg_diags *d)
+{
+    dg_diags_init(d);
+    char *dir = temp_dir();
+    char *p = write_file(dir, "deals.csv", deals);
+    if (companies)
+        free(write_file(dir, "companies.csv", companies));
+    dg_ledger *l = dg_ledger_load(p, NULL, d, NULL);
+    free(p);
+    free(dir);
+    return l;
+}
+
+const char *first_error(const dg_diags *d)
+{
+    static char buf[4096];
+    for (size_t i = 0; i < d->count; i++) {
+        if (d->items[i].severity == DG_SEV_ERROR) {
+            snprintf(buf, sizeof buf, "%ld: %s", d->items[i].line,
+                     d->items[i].message);
+            return buf;
+        }
+    }
+    return "";
+}
+
+int has_diag(const dg_diags *d, dg_severity sev, const char *part)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (d->items[i].severity == sev && strstr(d->items[i].message, part))
+            return 1;
+    return 0;
+}

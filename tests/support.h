@@ -1,0 +1,50 @@
+/*
+ * support.h - helpers for the test suite: temporary files, running the
+ * dealgraph executable, loading ledgers from text.
+ */
+#ifndef DG_TEST_SUPPORT_H
+#define DG_TEST_SUPPORT_H
+
+#include "dealgraph.h"
+
+#include <stddef.h>
+
+/* The result of running the CLI. Strings are malloc'd (free with
+ * run_free). */
+typedef struct run_result {
+    int status; /* exit code; 128 + signal when killed */
+    char *out, *err;
+} run_result;
+
+/* Runs $DEALGRAPH with the NULL-terminated arguments; `input` (may be
+ * NULL) is written to its standard input. */
+run_result run_cli(const char *const *args, const char *input);
+void run_free(run_result *r);
+/* The first line of `s` (static buffer). */
+const char *first_line(const char *s);
+
+/* Writes `text` to a new file named `name` in a fresh temporary
+ * directory and returns its path (static storage per call slot: copy it
+ * if you need several). */
+char *temp_file(const char *name, const char *text);
+/* A fresh temporary directory (malloc'd path). */
+char *temp_dir(void);
+/* Writes a file at dir/name. Returns the malloc'd path. */
+char *write_file(const char *dir, const char *name, const char *text);
+/* Reads a whole file (malloc'd), NULL when missing. */
+char *read_all(const char *path);
+
+/* The path of a file in the source tree ($SRCDIR/rel), malloc'd. */
+char *src_path(const char *rel);
+
+/* Loads a ledger from DOT text written to a temp file named `name`.
+ * Diagnostics go to *d (initialised here). */
+dg_ledger *load_dot_text(const char *text, dg_diags *d);
+dg_ledger *load_csv_text(const char *deals, const char *companies,
+                         dg_diags *d);
+/* The message of the first error in d, as "LINE: message"; "" if none. */
+const char *first_error(const dg_diags *d);
+/* True when some diagnostic of severity sev contains `part`. */
+int has_diag(const dg_diags *d, dg_severity sev, const char *part);
+
+#endif
