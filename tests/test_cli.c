@@ -444,3 +444,168 @@ Test(cli, an_unwritable_output_exits_2_and_leaves_no_file)
     run_free(&r);
     free(path);
 }
+
+/* ---- loops ---------------------------------------------------------------- */
+
+Test(cli, loops_lists_the_seed_loops_with_values_and_patterns)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    const char *a[] = {"loops", path, NULL};
+    run_result r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect_str_eq(first_line(r.out),
+                     "35 loops by length: 2: 10, 3: 5, 4: 9, 5: 8, 6: 3");
+    cr_expect(strstr(r.out, "equity for purchase  definitive  yes      AMD "
+                            "-warrant-> OpenAI -chips-> AMD") != NULL,
+              "%s", r.out);
+    cr_expect(strstr(r.out, "vendor financing     loi         yes      "
+                            "NVIDIA -equity-> OpenAI -chips-> NVIDIA") != NULL);
+    cr_expect(strstr(r.out, "$40B         multi-party          loi         "
+                            "no       NVIDIA -equity-> OpenAI -cloud-> "
+                            "Oracle -chips-> NVIDIA") != NULL);
+    run_free(&r);
+    free(path);
+}
+
+Test(cli, loops_json_has_the_documented_fields)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    const char *a[] = {"loops", path, "--format", "json", "--max-len", "2",
+                       NULL};
+    run_result r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    json_error_t err;
+    json_t *doc = json_loads(r.out, 0, &err);
+    cr_assert_not_null(doc, "%s", err.text);
+    const char *top[] = {"dealgraph", "file", "amounts", "count", "truncated",
+                         "timed_out", "by_length", "loops"};
+    cr_expect_eq(json_object_size(doc), 8);
+    for (size_t i = 0; i < 8; i++)
+        cr_expect_not_null(json_object_get(doc, top[i]), "%s", top[i]);
+    cr_expect_eq(json_integer_value(json_object_get(doc, "count")), 10);
+    cr_expect_eq(json_integer_value(json_object_get(
+                     json_object_get(doc, "by_length"), "2")),
+                 10);
+    json_t *loop = json_array_get(json_object_get(doc, "loops"), 0);
+    const char *fields[] = {"id", "companies", "length", "value",
+                            "value_is_floor", "signature", "pattern",
+                            "firmness", "time_respecting", "hops"};
+    cr_expect_eq(json_object_size(loop), 10);
+    for (size_t i = 0; i < 10; i++)
+        cr_expect_not_null(json_object_get(loop, fields[i]), "%s", fields[i]);
+    /* the largest two-party loop: Microsoft -> OpenAI 13B + 0.75B,
+     * OpenAI -> Microsoft 250B: min 13.75B */
+    cr_expect_str_eq(json_string_value(json_object_get(loop, "signature")),
+                     "equity>cloud");
+    cr_expect_eq(json_real_value(json_object_get(loop, "value")), 13.75e9);
+    json_decref(doc);
+    run_free(&r);
+    free(path);
+}
+
+Test(cli, loops_count_reports_totals_by_length_only)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    const char *a[] = {"loops", path, "--count", "--format", "json", NULL};
+    run_result r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    json_t *doc = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(doc);
+    cr_expect_null(json_object_get(doc, "loops"));
+    cr_expect_eq(json_integer_value(json_object_get(doc, "count")), 35);
+    cr_expect(json_is_false(json_object_get(doc, "truncated")));
+    json_decref(doc);
+    run_free(&r);
+    free(path);
+}
+
+Test(cli, loops_say_when_the_limit_truncated_them)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    const char *a[] = {"loops", path, "--limit", "3", NULL};
+    run_result r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 0);
+    /* which three depends on search order; that it says so does not */
+    const char *want = "3 loops (truncated: the --limit was reached) by "
+                       "length: ";
+    cr_expect(strncmp(first_line(r.out), want, strlen(want)) == 0,
+              "%s", first_line(r.out));
+    run_free(&r);
+    free(path);
+}
+
+Test(cli, loops_reject_bad_options_with_exit_2)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    struct {
+        const char *opt, *val, *msg;
+    } cases[] = {
+        {"--max-len", "1",
+         "dealgraph: loops: --max-len '1' is not a loop length; give a whole "
+         "number of companies, 2 or more"},
+        {"--min-value", "ten",
+         "dealgraph: loops: --min-value 'ten' is not a money value; write a "
+         "number with an optional $ and an optional K, M, B, T, mn, bn or "
+         "tn, e.g. 300e9, 300B, $300B, 1.5T, 350M, 12.5bn"},
+        {"--sort", "size",
+         "dealgraph: loops: unknown --sort 'size'; use value, length or "
+         "none"},
+        {"--through", "OpenAl",
+         "dealgraph: loops: --through \"OpenAl\" is not a company in the "
+         "ledger; did you mean \"OpenAI\"?"},
+        {"--limit", "-4",
+         "dealgraph: loops: --limit '-4' is not a count; give a whole number "
+         "(0 = no limit)"},
+        {"--max-seconds", "0",
+         "dealgraph: loops: --max-seconds '0' is not a duration; give a "
+         "positive number of seconds"},
+        {"--window", "30",
+         "dealgraph: loops: --window needs --temporal (the window bounds "
+         "time-respecting loops)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *a[] = {"loops", path, cases[i].opt, cases[i].val, NULL};
+        run_result r = run_cli(a, NULL);
+        cr_expect_eq(r.status, 2, "%s", cases[i].opt);
+        cr_expect_str_eq(first_line(r.err), cases[i].msg);
+        run_free(&r);
+    }
+    free(path);
+}
+
+Test(cli, loops_output_is_byte_identical_across_runs)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    const char *fmts[] = {"text", "md", "json", "csv"};
+    for (int i = 0; i < 4; i++) {
+        const char *a[] = {"loops", "--format", fmts[i], "--null", "20",
+                           path, NULL};
+        run_result r1 = run_cli(a, NULL), r2 = run_cli(a, NULL);
+        cr_expect_eq(r1.status, 0);
+        cr_expect_str_eq(r1.out, r2.out, "%s", fmts[i]);
+        run_free(&r1);
+        run_free(&r2);
+    }
+    free(path);
+}
+
+Test(cli, loops_streamed_without_sorting_match_the_sorted_set)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    const char *a[] = {"loops", path, "--sort", "none", "--format", "csv",
+                       NULL};
+    const char *b[] = {"loops", path, "--format", "csv", NULL};
+    run_result r1 = run_cli(a, NULL), r2 = run_cli(b, NULL);
+    cr_expect_eq(r1.status, 0);
+    int l1 = 0, l2 = 0;
+    for (const char *p = r1.out; *p; p++)
+        l1 += *p == '\n';
+    for (const char *p = r2.out; *p; p++)
+        l2 += *p == '\n';
+    cr_expect_eq(l1, 36, "a header and 35 loops");
+    cr_expect_eq(l1, l2);
+    cr_expect_str_eq(first_line(r1.out), first_line(r2.out), "same header");
+    run_free(&r1);
+    run_free(&r2);
+    free(path);
+}

@@ -11,6 +11,7 @@
 static const cli_command commands[] = {
     {"lint", cmd_lint, "validate ledgers; problems as FILE:LINE: message"},
     {"summary", cmd_summary, "companies, legs, totals by kind and status"},
+    {"loops", cmd_loops, "closed value loops, ranked by value"},
     /* @commands */
 };
 

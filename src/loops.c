@@ -1,0 +1,912 @@
+/*
+ * loops.c - closed value loops of a ledger.
+ *
+ * The company graph has one vertex per company, numbered in name order so
+ * that the cycle engine's canonical rotation (start at the smallest
+ * vertex) is the rotation that starts at the lexicographically smallest
+ * company name, and one arc per ordered pair of companies joined by at
+ * least one leg that passes the filter (a hop). Each cycle the engine
+ * streams is described here from its hops' legs, into buffers sized once:
+ * nothing is allocated per loop.
+ */
+#include "loops.h"
+#include "cycles.h"
+#include "internal.h"
+
+#include <igraph.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const pattern_keys[DG_PATTERN_COUNT] = {
+    "vendor_financing", "equity_for_purchase", "capacity_round_trip",
+    "multi_party",
+};
+
+static const char *const pattern_names[DG_PATTERN_COUNT] = {
+    "vendor financing", "equity for purchase", "capacity round trip",
+    "multi-party",
+};
+
+const char *dg_pattern_key(dg_pattern p)
+{
+    return (unsigned)p < DG_PATTERN_COUNT ? pattern_keys[p] : "?";
+}
+
+const char *dg_pattern_name(dg_pattern p)
+{
+    return (unsigned)p < DG_PATTERN_COUNT ? pattern_names[p] : "?";
+}
+
+void dg_loop_options_init(dg_loop_options *o)
+{
+    memset(o, 0, sizeof *o);
+    dg_filter_init(&o->filter);
+    o->min_value = NAN;
+    o->window_days = -1;
+}
+
+char *dg_loop_signature(const dg_loop *loop, char *buf, size_t n)
+{
+    dg_buf b;
+    dg_buf_init(&b);
+    for (size_t i = 0; i < loop->length; i++) {
+        if (i)
+            dg_buf_putc(&b, '>');
+        bool first = true;
+        for (int k = 0; k < DG_KIND_COUNT; k++) {
+            if (!(loop->hops[i].kinds & (1u << k)))
+                continue;
+            if (!first)
+                dg_buf_putc(&b, '+');
+            dg_buf_puts(&b, dg_kind_name((dg_kind)k));
+            first = false;
+        }
+    }
+    if (n) {
+        size_t len = b.oom || !b.data ? 0 : b.len;
+        if (len >= n)
+            len = n - 1;
+        if (len)
+            memcpy(buf, b.data, len);
+        buf[len] = '\0';
+    }
+    dg_buf_finish(&b);
+    return buf;
+}
+
+/* ---- the company graph ------------------------------------------------------ */
+
+typedef struct company_graph {
+    uint32_t n;
+    size_t *company;   /* vertex -> company index (name order) */
+    uint32_t *vertex;  /* company index -> vertex */
+    uint32_t *off;     /* CSR over hops: n + 1 */
+    uint32_t *adj;     /* hop -> head vertex */
+    size_t *leg_off;   /* hop -> first entry in legs; nhops + 1 */
+    size_t *legs;      /* leg indexes, grouped by hop, file order */
+    double *value;     /* per hop: sum of known leg values; NaN if none */
+    bool *partial;     /* per hop: some leg without a value */
+    unsigned *kinds;   /* per hop: kind mask */
+    uint8_t *firmness; /* per hop: least firm status */
+    size_t nhops;
+} company_graph;
+
+static void graph_finish(company_graph *g)
+{
+    free(g->company);
+    free(g->vertex);
+    free(g->off);
+    free(g->adj);
+    free(g->leg_off);
+    free(g->legs);
+    free(g->value);
+    free(g->partial);
+    free(g->kinds);
+    free(g->firmness);
+    memset(g, 0, sizeof *g);
+}
+
+static const dg_ledger *sort_ledger; /* qsort has no context argument */
+
+static int by_name(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(sort_ledger->companies[x].name,
+                   sort_ledger->companies[y].name);
+    return c ? c : (x > y) - (x < y);
+}
+
+typedef struct arc {
+    uint32_t u, v;
+    size_t leg;
+} arc;
+
+static int by_arc(const void *a, const void *b)
+{
+    const arc *x = a, *y = b;
+    if (x->u != y->u)
+        return x->u < y->u ? -1 : 1;
+    if (x->v != y->v)
+        return x->v < y->v ? -1 : 1;
+    return (x->leg > y->leg) - (x->leg < y->leg);
+}
+
+static int graph_build(company_graph *g, const dg_ledger *l,
+                       const dg_filter *f)
+{
+    memset(g, 0, sizeof *g);
+    if (l->ncompanies >= UINT32_MAX || l->nlegs >= UINT32_MAX)
+        return DG_ELIMIT;
+    size_t n = l->ncompanies;
+    g->n = (uint32_t)n;
+    g->company = malloc((n ? n : 1) * sizeof *g->company);
+    g->vertex = malloc((n ? n : 1) * sizeof *g->vertex);
+    g->off = calloc(n + 1, sizeof *g->off);
+    arc *arcs = malloc((l->nlegs ? l->nlegs : 1) * sizeof *arcs);
+    if (!g->company || !g->vertex || !g->off || !arcs) {
+        free(arcs);
+        graph_finish(g);
+        return DG_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        g->company[i] = i;
+    sort_ledger = l;
+    qsort(g->company, n, sizeof *g->company, by_name);
+    sort_ledger = NULL;
+    for (size_t v = 0; v < n; v++)
+        g->vertex[g->company[v]] = (uint32_t)v;
+
+    size_t m = 0;
+    for (size_t i = 0; i < l->nlegs; i++) {
+        const dg_leg *leg = &l->legs[i];
+        if (!dg_filter_keep(f, leg) || leg->from == leg->to)
+            continue;
+        arcs[m++] = (arc){g->vertex[leg->from], g->vertex[leg->to], i};
+    }
+    qsort(arcs, m, sizeof *arcs, by_arc);
+    size_t hops = 0;
+    for (size_t i = 0; i < m; i++)
+        hops += i == 0 || arcs[i].u != arcs[i - 1].u ||
+                arcs[i].v != arcs[i - 1].v;
+    g->nhops = hops;
+    size_t hn = hops ? hops : 1;
+    g->adj = malloc(hn * sizeof *g->adj);
+    g->leg_off = malloc((hops + 1) * sizeof *g->leg_off);
+    g->legs = malloc((m ? m : 1) * sizeof *g->legs);
+    g->value = malloc(hn * sizeof *g->value);
+    g->partial = malloc(hn * sizeof *g->partial);
+    g->kinds = malloc(hn * sizeof *g->kinds);
+    g->firmness = malloc(hn * sizeof *g->firmness);
+    if (!g->adj || !g->leg_off || !g->legs || !g->value || !g->partial ||
+        !g->kinds || !g->firmness) {
+        free(arcs);
+        graph_finish(g);
+        return DG_ENOMEM;
+    }
+    size_t h = (size_t)-1;
+    for (size_t i = 0; i < m; i++) {
+        if (i == 0 || arcs[i].u != arcs[i - 1].u ||
+            arcs[i].v != arcs[i - 1].v) {
+            h++;
+            g->adj[h] = arcs[i].v;
+            g->off[arcs[i].u + 1]++;
+            g->leg_off[h] = i;
+            g->value[h] = NAN;
+            g->partial[h] = false;
+            g->kinds[h] = 0;
+            g->firmness[h] = 0;
+        }
+        const dg_leg *leg = &l->legs[arcs[i].leg];
+        g->legs[i] = arcs[i].leg;
+        double v = dg_leg_value(leg, f ? f->amounts : DG_AMOUNTS_DISCLOSED);
+        if (dg_has(v))
+            g->value[h] = dg_has(g->value[h]) ? g->value[h] + v : v;
+        else
+            g->partial[h] = true;
+        g->kinds[h] |= 1u << leg->kind;
+        if ((uint8_t)leg->status > g->firmness[h])
+            g->firmness[h] = (uint8_t)leg->status;
+    }
+    g->leg_off[hops] = m;
+    for (size_t v = 0; v < n; v++)
+        g->off[v + 1] += g->off[v];
+    /* a hop whose legs all lack a value is undisclosed, not partial */
+    for (size_t k = 0; k < hops; k++)
+        if (!dg_has(g->value[k]))
+            g->partial[k] = false;
+    free(arcs);
+    return DG_OK;
+}
+
+/* The hop u -> v (binary search in u's sorted successors). */
+static size_t hop_of(const company_graph *g, uint32_t u, uint32_t v)
+{
+    size_t lo = g->off[u], hi = g->off[u + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g->adj[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* ---- describing a loop ----------------------------------------------------- */
+
+#define PURCHASE                                                        \
+    ((1u << DG_KIND_CHIPS) | (1u << DG_KIND_CLOUD) |                    \
+     (1u << DG_KIND_SERVICES) | (1u << DG_KIND_LEASE))
+#define FUNDING \
+    ((1u << DG_KIND_EQUITY) | (1u << DG_KIND_DEBT) | (1u << DG_KIND_BACKSTOP))
+#define SHARES (1u << DG_KIND_WARRANT)
+
+/* The pattern of a loop. Two-party loops are named by what the two hops
+ * carry, first match wins: shares one way and a purchase back is equity
+ * for purchase (AMD's warrant, OpenAI's GPU order); funding one way and a
+ * purchase back is vendor financing (NVIDIA invests, OpenAI buys NVIDIA
+ * systems); purchases both ways is a capacity round trip. Loops of three
+ * or more companies are multi-party. */
+static dg_pattern pattern_of(const dg_hop *hops, size_t len)
+{
+    if (len != 2)
+        return DG_PATTERN_MULTI_PARTY;
+    unsigned a = hops[0].kinds, b = hops[1].kinds;
+    if (((a & SHARES) && (b & PURCHASE)) || ((b & SHARES) && (a & PURCHASE)))
+        return DG_PATTERN_EQUITY_FOR_PURCHASE;
+    if (((a & FUNDING) && (b & PURCHASE)) || ((b & FUNDING) && (a & PURCHASE)))
+        return DG_PATTERN_VENDOR_FINANCING;
+    if ((a & PURCHASE) && (b & PURCHASE))
+        return DG_PATTERN_CAPACITY_ROUND_TRIP;
+    return DG_PATTERN_MULTI_PARTY;
+}
+
+typedef struct run {
+    const dg_ledger *l;
+    const dg_loop_options *opt;
+    const company_graph *g;
+    dg_loop_fn fn;
+    void *ctx;
+    dg_loop_stats *stats;
+    /* per-loop buffers, sized for the longest possible loop */
+    size_t *companies;
+    dg_hop *hops;
+    size_t *hop_index; /* hop of each position */
+    size_t *choice;    /* temporal: leg chosen on each hop (position in the
+                          hop's legs) */
+    size_t *one_leg;   /* temporal: the chosen leg index per hop */
+    long *days;        /* temporal: the chosen legs' dates */
+    int status;        /* a callback's stop value */
+} run;
+
+static long leg_day(const run *r, size_t leg)
+{
+    return dg_date_days(r->l->legs[leg].announced);
+}
+
+/* Whether dates d[0..k-1] around a cycle can be read in non-decreasing
+ * order from some starting hop, within the window: at most one cyclic
+ * descent, and then the span is max - min. */
+static bool dates_respect_time(const long *d, size_t k, long window)
+{
+    size_t descents = 0;
+    long lo = d[0], hi = d[0];
+    for (size_t i = 0; i < k; i++) {
+        if (d[(i + 1) % k] < d[i])
+            descents++;
+        if (d[i] < lo)
+            lo = d[i];
+        if (d[i] > hi)
+            hi = d[i];
+    }
+    return descents <= 1 && (window < 0 || hi - lo <= window);
+}
+
+/* Plain mode: does some choice of one leg per hop respect time? From each
+ * starting hop and each leg on it, walk round taking the earliest leg not
+ * before the previous one: greedy earliest is optimal for feasibility and
+ * for the span. */
+static bool loop_respects_time(const run *r, size_t len)
+{
+    const company_graph *g = r->g;
+    long window = r->opt->window_days;
+    for (size_t s = 0; s < len; s++) {
+        size_t hs = r->hop_index[s];
+        for (size_t a = g->leg_off[hs]; a < g->leg_off[hs + 1]; a++) {
+            long first = leg_day(r, g->legs[a]), prev = first;
+            bool ok = true;
+            for (size_t k = 1; k < len && ok; k++) {
+                size_t h = r->hop_index[(s + k) % len];
+                long best = LONG_MAX;
+                for (size_t b = g->leg_off[h]; b < g->leg_off[h + 1]; b++) {
+                    long d = leg_day(r, g->legs[b]);
+                    if (d >= prev && d < best)
+                        best = d;
+                }
+                if (best == LONG_MAX || (window >= 0 && best - first > window))
+                    ok = false;
+                else
+                    prev = best;
+            }
+            if (ok)
+                return true;
+        }
+    }
+    return false;
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 1099511628211ull;
+    return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+    h = fnv(h, s ? s : "", s ? strlen(s) : 0);
+    return fnv(h, "\x1f", 1);
+}
+
+/* A leg's identity for temporal loop ids: what survives reordering the
+ * file (not its index). */
+static uint64_t leg_hash(uint64_t h, const dg_leg *leg)
+{
+    char buf[64];
+    h = fnv_str(h, dg_kind_name(leg->kind));
+    h = fnv_str(h, dg_date_format(leg->announced, buf, sizeof buf));
+    h = fnv_str(h, leg->deal);
+    snprintf(buf, sizeof buf, "%.17g", leg->amount);
+    return fnv_str(h, buf);
+}
+
+/* Fills the loop and passes it on, after the value filter. Returns
+ * nonzero to stop. */
+static int emit(run *r, size_t len, bool temporal)
+{
+    const dg_ledger *l = r->l;
+    dg_loop loop;
+    memset(&loop, 0, sizeof loop);
+    loop.length = len;
+    loop.companies = r->companies;
+    loop.hops = r->hops;
+    loop.value = INFINITY;
+    uint64_t h = 1469598103934665603ull;
+    dg_status firm = DG_STATUS_COMPLETED;
+    for (size_t i = 0; i < len; i++) {
+        const dg_hop *hp = &r->hops[i];
+        h = fnv_str(h, l->companies[r->companies[i]].name);
+        if (temporal)
+            h = leg_hash(h, &l->legs[hp->legs[0]]);
+        if (!dg_has(hp->value))
+            loop.value = NAN;
+        else if (dg_has(loop.value) && hp->value < loop.value)
+            loop.value = hp->value;
+        loop.partial = loop.partial || hp->partial;
+        for (size_t k = 0; k < hp->nlegs; k++)
+            if (l->legs[hp->legs[k]].status > firm)
+                firm = l->legs[hp->legs[k]].status;
+    }
+    snprintf(loop.id, sizeof loop.id, "%010llx",
+             (unsigned long long)(h & 0xffffffffffull));
+    loop.firmness = firm;
+    loop.pattern = pattern_of(r->hops, len);
+    loop.time_respecting = temporal || loop_respects_time(r, len);
+    double min = r->opt->min_value;
+    if (dg_has(min) && (!dg_has(loop.value) || loop.value < min))
+        return 0;
+    dg_loop_stats *st = r->stats;
+    if (r->opt->limit && st->count >= r->opt->limit) {
+        st->truncated = true;
+        return 1;
+    }
+    st->count++;
+    st->by_length[len <= 64 ? len : 0]++;
+    if (r->fn) {
+        int stop = r->fn(&loop, r->ctx);
+        if (stop) {
+            r->status = stop;
+            return stop;
+        }
+    }
+    return 0;
+}
+
+static void fill_hop(run *r, size_t i, size_t hop)
+{
+    const company_graph *g = r->g;
+    dg_hop *hp = &r->hops[i];
+    hp->from = r->companies[i];
+    hp->to = r->companies[(i + 1)];
+    hp->legs = &g->legs[g->leg_off[hop]];
+    hp->nlegs = g->leg_off[hop + 1] - g->leg_off[hop];
+    hp->value = g->value[hop];
+    hp->partial = g->partial[hop];
+    hp->kinds = g->kinds[hop];
+    r->hop_index[i] = hop;
+}
+
+/* Temporal mode: every choice of one leg per hop whose dates respect time
+ * is a loop of its own (an odometer over the hops' legs). */
+static int emit_temporal(run *r, size_t len)
+{
+    const company_graph *g = r->g;
+    dg_amounts sc = r->opt->filter.amounts;
+    for (size_t i = 0; i < len; i++)
+        r->choice[i] = 0;
+    for (;;) {
+        for (size_t i = 0; i < len; i++) {
+            size_t hop = r->hop_index[i];
+            size_t leg = g->legs[g->leg_off[hop] + r->choice[i]];
+            r->one_leg[i] = leg;
+            r->days[i] = leg_day(r, leg);
+        }
+        if (dates_respect_time(r->days, len, r->opt->window_days)) {
+            for (size_t i = 0; i < len; i++) {
+                dg_hop *hp = &r->hops[i];
+                const dg_leg *leg = &r->l->legs[r->one_leg[i]];
+                hp->legs = &r->one_leg[i];
+                hp->nlegs = 1;
+                hp->value = dg_leg_value(leg, sc);
+                hp->partial = false;
+                hp->kinds = 1u << leg->kind;
+            }
+            int stop = emit(r, len, true);
+            if (stop)
+                return stop;
+        }
+        size_t i = 0;
+        while (i < len) {
+            size_t hop = r->hop_index[i];
+            if (++r->choice[i] < g->leg_off[hop + 1] - g->leg_off[hop])
+                break;
+            r->choice[i++] = 0;
+        }
+        if (i == len)
+            return 0;
+    }
+}
+
+static int on_cycle(const uint32_t *v, size_t len, void *ctx)
+{
+    run *r = ctx;
+    const company_graph *g = r->g;
+    for (size_t i = 0; i < len; i++)
+        r->companies[i] = g->company[v[i]];
+    r->companies[len] = r->companies[0];
+    for (size_t i = 0; i < len; i++)
+        fill_hop(r, i, hop_of(g, v[i], v[(i + 1) % len]));
+    return r->opt->temporal ? emit_temporal(r, len) : emit(r, len, false);
+}
+
+static int loops_each(const dg_ledger *l, const dg_loop_options *opt,
+                      dg_loop_fn fn, void *ctx, dg_loop_stats *stats,
+                      dg_diags *diags);
+
+int dg_loops_each(const dg_ledger *l, const dg_loop_options *opt,
+                  dg_loop_fn fn, void *ctx, dg_loop_stats *stats,
+                  dg_diags *diags)
+{
+    igraph_error_handler_t *old =
+        igraph_set_error_handler(igraph_error_handler_ignore);
+    int rc = loops_each(l, opt, fn, ctx, stats, diags);
+    igraph_set_error_handler(old);
+    return rc;
+}
+
+static int loops_each(const dg_ledger *l, const dg_loop_options *opt,
+                      dg_loop_fn fn, void *ctx, dg_loop_stats *stats,
+                      dg_diags *diags)
+{
+    dg_loop_options defaults;
+    if (!opt) {
+        dg_loop_options_init(&defaults);
+        opt = &defaults;
+    }
+    dg_loop_stats local;
+    if (!stats)
+        stats = &local;
+    memset(stats, 0, sizeof *stats);
+    dg_cycle_options co;
+    dg_cycle_options_init(&co);
+    co.max_len = opt->max_len;
+    co.max_seconds = opt->max_seconds;
+    company_graph g;
+    int rc = graph_build(&g, l, &opt->filter);
+    if (rc != DG_OK)
+        return rc;
+    if (opt->through) {
+        size_t c = dg_ledger_find(l, opt->through);
+        if (c == (size_t)-1) {
+            const char **names = malloc((l->ncompanies ? l->ncompanies : 1) *
+                                        sizeof *names);
+            const char *near = NULL;
+            if (names) {
+                for (size_t i = 0; i < l->ncompanies; i++)
+                    names[i] = l->companies[i].name;
+                near = dg_closest(opt->through, names, l->ncompanies);
+            }
+            dg_buf q;
+            dg_buf_init(&q);
+            if (near)
+                dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
+                             "--through \"%s\" is not a company in the "
+                             "ledger; did you mean \"%s\"?",
+                             dg_quote(opt->through, 60, &q), near);
+            else
+                dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
+                             "--through \"%s\" is not a company in the "
+                             "ledger",
+                             dg_quote(opt->through, 60, &q));
+            dg_buf_finish(&q);
+            free(names);
+            graph_finish(&g);
+            return DG_EUSAGE;
+        }
+        co.through = g.vertex[c];
+    }
+    dg_digraph dg = {g.n, g.off, g.adj};
+    dg_cycle_stats cs;
+    bool count_only = !fn && !dg_has(opt->min_value) && !opt->temporal &&
+                      !opt->limit;
+    if (count_only) {
+        /* the engine's own counting path: no description at all */
+        rc = dg_cycles_each(&dg, &co, NULL, NULL, &cs);
+        stats->count = cs.cycles;
+        memcpy(stats->by_length, cs.by_length, sizeof stats->by_length);
+        stats->timed_out = cs.timed_out;
+        graph_finish(&g);
+        return rc;
+    }
+    size_t maxlen = g.n + 1;
+    run r = {l, opt, &g, fn, ctx, stats, NULL, NULL, NULL, NULL, NULL,
+             NULL, 0};
+    r.companies = malloc(maxlen * sizeof *r.companies);
+    r.hops = malloc(maxlen * sizeof *r.hops);
+    r.hop_index = malloc(maxlen * sizeof *r.hop_index);
+    r.choice = malloc(maxlen * sizeof *r.choice);
+    r.one_leg = malloc(maxlen * sizeof *r.one_leg);
+    r.days = malloc(maxlen * sizeof *r.days);
+    if (!r.companies || !r.hops || !r.hop_index || !r.choice || !r.one_leg ||
+        !r.days) {
+        rc = DG_ENOMEM;
+    } else {
+        rc = dg_cycles_each(&dg, &co, on_cycle, &r, &cs);
+        stats->timed_out = cs.timed_out;
+    }
+    free(r.companies);
+    free(r.hops);
+    free(r.hop_index);
+    free(r.choice);
+    free(r.one_leg);
+    free(r.days);
+    graph_finish(&g);
+    return rc;
+}
+
+/* igraph's default error handler aborts the process. The library checks
+ * every return code, so it runs igraph with the handler that only returns,
+ * and puts the caller's handler back afterwards. */
+#define QUIET_IGRAPH_BEGIN \
+    igraph_error_handler_t *old_handler_ = \
+        igraph_set_error_handler(igraph_error_handler_ignore)
+#define QUIET_IGRAPH_END igraph_set_error_handler(old_handler_)
+
+static int loops_value(const dg_ledger *l, const dg_filter *filter,
+                       size_t focus, double *looped, double *looped_focus,
+                       size_t *undisclosed_hops);
+
+int dg_loops_value(const dg_ledger *l, const dg_filter *filter, size_t focus,
+                   double *looped, double *looped_focus,
+                   size_t *undisclosed_hops)
+{
+    QUIET_IGRAPH_BEGIN;
+    int rc = loops_value(l, filter, focus, looped, looped_focus,
+                         undisclosed_hops);
+    QUIET_IGRAPH_END;
+    return rc;
+}
+
+static int loops_value(const dg_ledger *l, const dg_filter *filter,
+                       size_t focus, double *looped, double *looped_focus,
+                       size_t *undisclosed_hops)
+{
+    *looped = 0;
+    *looped_focus = 0;
+    *undisclosed_hops = 0;
+    company_graph g;
+    int rc = graph_build(&g, l, filter);
+    if (rc != DG_OK)
+        return rc;
+    /* Strong components from igraph: a hop lies on a loop exactly when
+     * its two ends share a component. */
+    igraph_vector_int_t edges, memb;
+    igraph_t ig;
+    bool have_graph = false, have_memb = false;
+    rc = DG_ENOMEM;
+    if (igraph_vector_int_init(&edges, (igraph_integer_t)(2 * g.nhops)))
+        goto done;
+    for (uint32_t u = 0; u < g.n; u++) {
+        for (size_t k = g.off[u]; k < g.off[u + 1]; k++) {
+            VECTOR(edges)[2 * k] = u;
+            VECTOR(edges)[2 * k + 1] = g.adj[k];
+        }
+    }
+    if (igraph_create(&ig, &edges, g.n, IGRAPH_DIRECTED)) {
+        igraph_vector_int_destroy(&edges);
+        goto done;
+    }
+    have_graph = true;
+    igraph_vector_int_destroy(&edges);
+    if (igraph_vector_int_init(&memb, 0))
+        goto done;
+    have_memb = true;
+    igraph_integer_t ncomp;
+    if (igraph_connected_components(&ig, &memb, NULL, &ncomp, IGRAPH_STRONG)) {
+        rc = DG_EINTERNAL;
+        goto done;
+    }
+    for (uint32_t u = 0; u < g.n; u++) {
+        for (size_t k = g.off[u]; k < g.off[u + 1]; k++) {
+            uint32_t v = g.adj[k];
+            if (VECTOR(memb)[u] != VECTOR(memb)[v])
+                continue;
+            if (!dg_has(g.value[k])) {
+                (*undisclosed_hops)++;
+                continue;
+            }
+            *looped += g.value[k];
+            if (focus != SIZE_MAX &&
+                (g.company[u] == focus || g.company[v] == focus))
+                *looped_focus += g.value[k];
+        }
+    }
+    rc = DG_OK;
+done:
+    if (have_memb)
+        igraph_vector_int_destroy(&memb);
+    if (have_graph)
+        igraph_destroy(&ig);
+    graph_finish(&g);
+    return rc;
+}
+
+/* ---- the null model --------------------------------------------------------- */
+
+typedef struct null_sample {
+    uint64_t count;
+    double value;
+    bool timed_out;
+} null_sample;
+
+static int by_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Counts loops and the value on loops of a simple digraph given as arcs
+ * (tail, head, value), n vertices. */
+static int sample_of(uint32_t n, size_t m, const uint32_t *tail,
+                     const uint32_t *head, const double *value,
+                     const dg_loop_options *opt, null_sample *out)
+{
+    int rc = DG_ENOMEM;
+    uint32_t *off = calloc((size_t)n + 1, sizeof *off);
+    uint32_t *adj = malloc((m ? m : 1) * sizeof *adj);
+    uint32_t *fill = calloc((size_t)n + 1, sizeof *fill);
+    igraph_vector_int_t edges, memb;
+    igraph_t ig;
+    bool have_edges = false, have_graph = false, have_memb = false;
+    if (!off || !adj || !fill)
+        goto done;
+    for (size_t k = 0; k < m; k++)
+        off[tail[k] + 1]++;
+    for (uint32_t v = 0; v < n; v++)
+        off[v + 1] += off[v];
+    for (size_t k = 0; k < m; k++)
+        adj[off[tail[k]] + fill[tail[k]]++] = head[k];
+    for (uint32_t v = 0; v < n; v++)
+        qsort(adj + off[v], off[v + 1] - off[v], sizeof *adj, by_u32);
+    dg_digraph dg = {n, off, adj};
+    dg_cycle_options co;
+    dg_cycle_options_init(&co);
+    co.max_len = opt->max_len;
+    co.max_seconds = opt->max_seconds;
+    dg_cycle_stats cs;
+    rc = dg_cycles_each(&dg, &co, NULL, NULL, &cs);
+    if (rc != DG_OK)
+        goto done;
+    out->count = cs.cycles;
+    out->timed_out = cs.timed_out;
+    rc = DG_ENOMEM;
+    if (igraph_vector_int_init(&edges, (igraph_integer_t)(2 * m)))
+        goto done;
+    have_edges = true;
+    for (size_t k = 0; k < m; k++) {
+        VECTOR(edges)[2 * k] = tail[k];
+        VECTOR(edges)[2 * k + 1] = head[k];
+    }
+    if (igraph_create(&ig, &edges, n, IGRAPH_DIRECTED))
+        goto done;
+    have_graph = true;
+    if (igraph_vector_int_init(&memb, 0))
+        goto done;
+    have_memb = true;
+    if (igraph_connected_components(&ig, &memb, NULL, NULL, IGRAPH_STRONG)) {
+        rc = DG_EINTERNAL;
+        goto done;
+    }
+    out->value = 0;
+    for (size_t k = 0; k < m; k++)
+        if (VECTOR(memb)[tail[k]] == VECTOR(memb)[head[k]] && dg_has(value[k]))
+            out->value += value[k];
+    rc = DG_OK;
+done:
+    if (have_memb)
+        igraph_vector_int_destroy(&memb);
+    if (have_graph)
+        igraph_destroy(&ig);
+    if (have_edges)
+        igraph_vector_int_destroy(&edges);
+    free(off);
+    free(adj);
+    free(fill);
+    return rc;
+}
+
+static int loops_null(const dg_ledger *l, const dg_loop_options *opt,
+                      size_t rewirings, uint64_t seed, dg_loop_null *out);
+
+int dg_loops_null(const dg_ledger *l, const dg_loop_options *opt,
+                  size_t rewirings, uint64_t seed, dg_loop_null *out)
+{
+    QUIET_IGRAPH_BEGIN;
+    int rc = loops_null(l, opt, rewirings, seed, out);
+    QUIET_IGRAPH_END;
+    return rc;
+}
+
+static int loops_null(const dg_ledger *l, const dg_loop_options *opt,
+                      size_t rewirings, uint64_t seed, dg_loop_null *out)
+{
+    memset(out, 0, sizeof *out);
+    out->rewirings = rewirings;
+    out->seed = seed;
+    company_graph g;
+    int rc = graph_build(&g, l, &opt->filter);
+    if (rc != DG_OK)
+        return rc;
+    size_t m = g.nhops;
+    uint32_t *tail = malloc((m ? m : 1) * sizeof *tail);
+    uint32_t *head = malloc((m ? m : 1) * sizeof *head);
+    double *value = malloc((m ? m : 1) * sizeof *value);
+    double *counts = malloc((rewirings ? rewirings : 1) * sizeof *counts);
+    double *values = malloc((rewirings ? rewirings : 1) * sizeof *values);
+    /* each vertex's out-hop values, in hop order: they follow the sender */
+    size_t *cursor = calloc((size_t)g.n + 1, sizeof *cursor);
+    igraph_vector_int_t edges;
+    igraph_t ig;
+    bool have_edges = false;
+    rc = DG_ENOMEM;
+    if (!tail || !head || !value || !counts || !values || !cursor)
+        goto done;
+    for (uint32_t u = 0; u < g.n; u++)
+        for (size_t k = g.off[u]; k < g.off[u + 1]; k++) {
+            tail[k] = u;
+            head[k] = g.adj[k];
+            value[k] = g.value[k];
+        }
+    null_sample obs;
+    rc = sample_of(g.n, m, tail, head, value, opt, &obs);
+    if (rc != DG_OK)
+        goto done;
+    out->observed_count = obs.count;
+    out->observed_value = obs.value;
+    out->timed_out = obs.timed_out;
+    if (igraph_vector_int_init(&edges, 0)) {
+        rc = DG_ENOMEM;
+        goto done;
+    }
+    have_edges = true;
+    /* Seed igraph's generator: the same seed gives the same rewirings. */
+    igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)seed);
+    size_t k_count = 0, k_value = 0;
+    for (size_t r = 0; r < rewirings; r++) {
+        if (igraph_vector_int_resize(&edges, (igraph_integer_t)(2 * m))) {
+            rc = DG_ENOMEM;
+            goto done;
+        }
+        for (size_t k = 0; k < m; k++) {
+            VECTOR(edges)[2 * k] = tail[k];
+            VECTOR(edges)[2 * k + 1] = head[k];
+        }
+        if (igraph_create(&ig, &edges, g.n, IGRAPH_DIRECTED)) {
+            rc = DG_ENOMEM;
+            goto done;
+        }
+        /* Ten swap attempts per hop is the usual burn-in for a
+         * degree-preserving null (Milo et al. 2003). igraph refuses graphs
+         * of fewer than 4 companies (no swap can keep them simple): those
+         * are their own only sample. */
+        igraph_error_t ie = IGRAPH_SUCCESS;
+        if (g.n >= 4 && m >= 2)
+            ie = igraph_rewire(&ig, (igraph_integer_t)(10 * m),
+                               IGRAPH_REWIRING_SIMPLE);
+        if (ie == IGRAPH_SUCCESS)
+            ie = igraph_get_edgelist(&ig, &edges, 0);
+        igraph_destroy(&ig);
+        if (ie != IGRAPH_SUCCESS) {
+            rc = ie == IGRAPH_ENOMEM ? DG_ENOMEM : DG_EINTERNAL;
+            goto done;
+        }
+        uint32_t *rt = malloc((m ? m : 1) * sizeof *rt);
+        uint32_t *rh = malloc((m ? m : 1) * sizeof *rh);
+        double *rv = malloc((m ? m : 1) * sizeof *rv);
+        if (!rt || !rh || !rv) {
+            free(rt);
+            free(rh);
+            free(rv);
+            rc = DG_ENOMEM;
+            goto done;
+        }
+        memset(cursor, 0, ((size_t)g.n + 1) * sizeof *cursor);
+        for (size_t k = 0; k < m; k++) {
+            uint32_t u = (uint32_t)VECTOR(edges)[2 * k];
+            rt[k] = u;
+            rh[k] = (uint32_t)VECTOR(edges)[2 * k + 1];
+            /* the sender's next out-hop value (out-degree is kept) */
+            rv[k] = g.value[g.off[u] + cursor[u]++];
+        }
+        null_sample s;
+        rc = sample_of(g.n, m, rt, rh, rv, opt, &s);
+        free(rt);
+        free(rh);
+        free(rv);
+        if (rc != DG_OK)
+            goto done;
+        counts[r] = (double)s.count;
+        values[r] = s.value;
+        out->timed_out = out->timed_out || s.timed_out;
+        k_count += s.count >= obs.count;
+        k_value += s.value >= obs.value;
+    }
+    double sc = 0, sv = 0;
+    for (size_t r = 0; r < rewirings; r++) {
+        sc += counts[r];
+        sv += values[r];
+    }
+    double n = (double)rewirings;
+    out->mean_count = rewirings ? sc / n : NAN;
+    out->mean_value = rewirings ? sv / n : NAN;
+    double vc = 0, vv = 0;
+    for (size_t r = 0; r < rewirings; r++) {
+        vc += (counts[r] - out->mean_count) * (counts[r] - out->mean_count);
+        vv += (values[r] - out->mean_value) * (values[r] - out->mean_value);
+    }
+    out->sd_count = rewirings > 1 ? sqrt(vc / (n - 1)) : NAN;
+    out->sd_value = rewirings > 1 ? sqrt(vv / (n - 1)) : NAN;
+    out->z_count = out->sd_count > 0
+                       ? ((double)obs.count - out->mean_count) / out->sd_count
+                       : NAN;
+    out->z_value = out->sd_value > 0
+                       ? (obs.value - out->mean_value) / out->sd_value
+                       : NAN;
+    out->p_count = ((double)k_count + 1) / (n + 1);
+    out->p_value = ((double)k_value + 1) / (n + 1);
+    rc = DG_OK;
+done:
+    if (have_edges)
+        igraph_vector_int_destroy(&edges);
+    free(tail);
+    free(head);
+    free(value);
+    free(counts);
+    free(values);
+    free(cursor);
+    graph_finish(&g);
+    return rc;
+}
