@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 
 # Debian packages the build, the tests and the renderer need.
 PACKAGES=(gcc meson ninja-build pkg-config libigraph-dev libgraphviz-dev
-          graphviz libcriterion-dev libjansson-dev)
+          graphviz libcriterion-dev libjansson-dev libxml2-dev)
 
 install_missing() {
     local missing=() p
@@ -46,6 +46,12 @@ run_job() {
     echo
     echo "== dealgraph summary graphs/ai-2025.dot"
     "$dg" summary graphs/ai-2025.dot
+    echo
+    # The picture docs/ shows (docs/render.md); byte-identical unless the
+    # ledger or the renderer changed.
+    echo "== dealgraph render graphs/ai-2025.dot -o docs/ai-2025.svg"
+    "$dg" render graphs/ai-2025.dot -o docs/ai-2025.svg
+    echo "render: docs/ai-2025.svg"
 }
 
 run_tests() {

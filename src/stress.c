@@ -40,6 +40,7 @@ static void sparse_free(sparse_cols *s)
     free(s->off);
     free(s->row);
     free(s->val);
+    memset(s, 0, sizeof *s); /* safe to free twice */
 }
 
 /* Lambda_ij = A_ij / E_i (Bardoscia) or W_ij = min(1, A_ij / E_i)

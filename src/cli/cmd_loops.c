@@ -825,9 +825,9 @@ int cmd_loops(int argc, char **argv)
     size_t n = col.recs.len;
     sort_c = &col;
     sort_l = l;
-    if (strcmp(sort, "value") == 0)
+    if (n > 1 && strcmp(sort, "value") == 0)
         qsort(recs, n, sizeof *recs, cmp_value);
-    else if (strcmp(sort, "length") == 0)
+    else if (n > 1 && strcmp(sort, "length") == 0)
         qsort(recs, n, sizeof *recs, cmp_length);
     view vw = {l, &col};
     if (!cli_output_open(&out, c.output)) {

@@ -12,6 +12,9 @@ static const cli_command commands[] = {
     {"lint", cmd_lint, "validate ledgers; problems as FILE:LINE: message"},
     {"summary", cmd_summary, "companies, legs, totals by kind and status"},
     {"loops", cmd_loops, "closed value loops, ranked by value"},
+    {"exposure", cmd_exposure, "dependence on the focal company"},
+    {"stress", cmd_stress, "losses when the focal company cannot pay"},
+    {"render", cmd_render, "Graphviz picture: SVG, PNG, PDF or annotated DOT"},
     /* @commands */
 };
 
