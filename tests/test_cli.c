@@ -609,3 +609,155 @@ Test(cli, loops_streamed_without_sorting_match_the_sorted_set)
     run_free(&r2);
     free(path);
 }
+
+/* ---- check and diff ----------------------------------------------------------- */
+
+/* The shipped ledger with one hypothetical deal that closes a loop through
+ * OpenAI: Oracle takes a stake in OpenAI, and OpenAI already buys Oracle
+ * cloud. */
+static char *ledger_with_new_loop(void)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    char *text = read_all(path);
+    free(path);
+    cr_assert_not_null(text);
+    char *end = strrchr(text, '}');
+    *end = '\0';
+    size_t n = strlen(text) + 512;
+    char *out = malloc(n);
+    snprintf(out, n,
+             "%s  \"Oracle\" -> \"OpenAI\" [kind=\"equity\", amount=\"5B\", "
+             "status=\"talks\", announced=\"2025-12-20\", deal=\"X1\", "
+             "source=\"test\"];\n}\n",
+             text);
+    free(text);
+    char *p = temp_file("new.dot", out);
+    free(out);
+    return p;
+}
+
+Test(cli, check_no_new_loops_fails_and_names_the_loop)
+{
+    char *base = src_path("graphs/ai-2025.dot");
+    char *next = ledger_with_new_loop();
+    const char *a[] = {"check", next, "--no-new-loops", base, NULL};
+    run_result r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 1, "%s", r.err);
+    snprintf(msg, sizeof msg,
+             "BROKEN  no-new-loops: 1 new loop, limit 0 (baseline %s): "
+             "OpenAI > Oracle > OpenAI [e660f30c0d]",
+             base);
+    cr_expect_str_eq(first_line(r.out), msg);
+    run_free(&r);
+    /* against itself nothing is new */
+    const char *b[] = {"check", base, "--no-new-loops", base, NULL};
+    r = run_cli(b, NULL);
+    cr_expect_eq(r.status, 0);
+    run_free(&r);
+    free(base);
+    free(next);
+}
+
+Test(cli, check_prints_one_line_per_rule_and_exits_by_the_result)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    /* 35 loops (the loops test derives it); 40 holds, 30 breaks */
+    const char *a[] = {"check", path, "--max-loops", "40", NULL};
+    run_result r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 0);
+    cr_expect_str_eq(r.out, "holds   max-loops: 35 loops, limit 40\n"
+                            "all 1 rules hold\n");
+    run_free(&r);
+    const char *b[] = {"check", path, "--max-loops", "30", "--format",
+                       "json", NULL};
+    r = run_cli(b, NULL);
+    cr_expect_eq(r.status, 1);
+    json_t *doc = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(doc);
+    cr_expect(json_is_false(json_object_get(doc, "holds")));
+    json_t *rule = json_array_get(json_object_get(doc, "rules"), 0);
+    cr_expect_str_eq(json_string_value(json_object_get(rule, "rule")),
+                     "max-loops");
+    cr_expect_eq(json_real_value(json_object_get(rule, "measured")), 35);
+    json_decref(doc);
+    run_free(&r);
+    free(path);
+}
+
+Test(cli, check_reports_bad_rules_and_policies_with_exit_2)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    const char *a[] = {"check", path, "--max-exposure", "2", NULL};
+    run_result r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(first_line(r.err),
+                     "dealgraph: check: --max-exposure \"2\" is not a share; "
+                     "write a number from 0 to 1 or a percentage (0.5, 50%)");
+    run_free(&r);
+    const char *b[] = {"check", path, NULL};
+    r = run_cli(b, NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(first_line(r.err),
+                     "dealgraph: check: no rule given; use --max-exposure, "
+                     "--max-loops, --max-loop-value, --max-fci, "
+                     "--no-new-loops or --policy");
+    run_free(&r);
+    char *pol = temp_file("policy.txt", "max-loops = 40\nmax-loop = 3\n");
+    const char *c[] = {"check", path, "--policy", pol, NULL};
+    r = run_cli(c, NULL);
+    cr_expect_eq(r.status, 2);
+    snprintf(msg, sizeof msg,
+             "dealgraph: %s:2: unknown rule \"max-loop\"; did you mean "
+             "\"max-loops\"?",
+             pol);
+    cr_expect_str_eq(first_line(r.err), msg);
+    run_free(&r);
+    const char *d[] = {"check", path, "--no-new-loops", "/nonexistent.dot",
+                       NULL};
+    r = run_cli(d, NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(first_line(r.err),
+                     "dealgraph: /nonexistent.dot: cannot open: No such file "
+                     "or directory");
+    run_free(&r);
+    free(pol);
+    free(path);
+}
+
+Test(cli, diff_exits_0_without_changes_and_1_with_them)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    char *csv = src_path("graphs/ai-2025");
+    const char *a[] = {"diff", path, csv, NULL};
+    run_result r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 0, "the CSV copy is the same ledger: %s", r.out);
+    cr_expect_str_eq(r.out, "no change\n");
+    run_free(&r);
+    char *next = ledger_with_new_loop();
+    const char *b[] = {"diff", path, next, "--format", "json", NULL};
+    r = run_cli(b, NULL);
+    cr_expect_eq(r.status, 1);
+    json_t *doc = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(doc);
+    cr_expect_eq(json_array_size(json_object_get(doc, "legs_added")), 1);
+    cr_expect_eq(json_array_size(json_object_get(doc, "legs_removed")), 0);
+    cr_expect_eq(json_array_size(json_object_get(doc, "legs_changed")), 0);
+    json_t *opened = json_object_get(doc, "loops_opened");
+    cr_assert_eq(json_array_size(opened), 1);
+    cr_expect_str_eq(json_string_value(json_object_get(
+                         json_array_get(opened, 0), "companies")),
+                     "OpenAI > Oracle > OpenAI");
+    cr_expect(json_is_array(json_object_get(doc, "exposure_changes")));
+    json_decref(doc);
+    run_free(&r);
+    const char *c[] = {"diff", path, NULL};
+    r = run_cli(c, NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(first_line(r.err),
+                     "dealgraph: diff: give two ledgers; usage: dealgraph "
+                     "diff OLD NEW");
+    run_free(&r);
+    free(next);
+    free(path);
+    free(csv);
+}

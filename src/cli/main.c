@@ -15,6 +15,8 @@ static const cli_command commands[] = {
     {"exposure", cmd_exposure, "dependence on the focal company"},
     {"stress", cmd_stress, "losses when the focal company cannot pay"},
     {"render", cmd_render, "Graphviz picture: SVG, PNG, PDF or annotated DOT"},
+    {"check", cmd_check, "CI gate: exit 1 when a rule is broken"},
+    {"diff", cmd_diff, "what changed between two ledgers: legs, loops, exposure"},
     /* @commands */
 };
 

@@ -1,0 +1,511 @@
+/*
+ * diff.c - two versions of a ledger compared: legs by identity (deal id,
+ * endpoints, kind), loops by id, and direct inflow shares from the focus.
+ */
+#include "diff.h"
+#include "exposure.h"
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void dg_diff_options_init(dg_diff_options *o)
+{
+    memset(o, 0, sizeof *o);
+    dg_loop_options_init(&o->loops);
+    o->loops.limit = 1000000;
+    o->min_share_change = 1e-4;
+}
+
+/* ---- loops as references ---------------------------------------------------- */
+
+typedef struct ref_list {
+    const dg_ledger *l;
+    dg_loop_ref *v;
+    size_t n, cap;
+    bool oom;
+} ref_list;
+
+static int add_ref(const dg_loop *loop, void *ctx)
+{
+    ref_list *r = ctx;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        dg_loop_ref *p = realloc(r->v, cap * sizeof *p);
+        if (!p) {
+            r->oom = true;
+            return 1;
+        }
+        r->v = p;
+        r->cap = cap;
+    }
+    dg_buf b;
+    dg_buf_init(&b);
+    for (size_t i = 0; i <= loop->length; i++) {
+        if (i)
+            dg_buf_puts(&b, " > ");
+        dg_buf_puts(&b, r->l->companies[loop->companies[i % loop->length]].name);
+    }
+    char sig[512];
+    dg_loop_ref *x = &r->v[r->n];
+    memcpy(x->id, loop->id, sizeof x->id);
+    x->companies = dg_buf_take(&b);
+    x->signature = dg_strdup(dg_loop_signature(loop, sig, sizeof sig));
+    x->value = loop->value;
+    x->pattern = loop->pattern;
+    if (!x->companies || !x->signature) {
+        free(x->companies);
+        free(x->signature);
+        r->oom = true;
+        return 1;
+    }
+    r->n++;
+    return 0;
+}
+
+static int by_ref_id(const void *a, const void *b)
+{
+    return strcmp(((const dg_loop_ref *)a)->id, ((const dg_loop_ref *)b)->id);
+}
+
+void dg_loop_refs_free(dg_loop_ref *refs, size_t n)
+{
+    for (size_t i = 0; refs && i < n; i++) {
+        free(refs[i].companies);
+        free(refs[i].signature);
+    }
+    free(refs);
+}
+
+int dg_loop_refs(const dg_ledger *l, const dg_loop_options *opt,
+                 dg_loop_ref **refs, size_t *n)
+{
+    ref_list r = {l, NULL, 0, 0, false};
+    dg_loop_stats st;
+    int rc = dg_loops_each(l, opt, add_ref, &r, &st, NULL);
+    if (rc == DG_OK && r.oom)
+        rc = DG_ENOMEM;
+    if (rc == DG_OK && (st.truncated || st.timed_out))
+        rc = DG_ELIMIT;
+    if (rc != DG_OK) {
+        dg_loop_refs_free(r.v, r.n);
+        return rc;
+    }
+    if (r.n > 1)
+        qsort(r.v, r.n, sizeof *r.v, by_ref_id);
+    *refs = r.v;
+    *n = r.n;
+    return DG_OK;
+}
+
+/* ---- legs ------------------------------------------------------------------- */
+
+typedef struct keyed {
+    char *key;
+    size_t index;
+} keyed;
+
+static int by_key(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* A leg's identity: deal id, endpoints and kind (docs/cli.md). */
+static keyed *leg_keys(const dg_ledger *l)
+{
+    keyed *k = calloc(l->nlegs ? l->nlegs : 1, sizeof *k);
+    if (!k)
+        return NULL;
+    for (size_t i = 0; i < l->nlegs; i++) {
+        const dg_leg *g = &l->legs[i];
+        dg_buf b;
+        dg_buf_init(&b);
+        dg_buf_puts(&b, g->deal ? g->deal : "");
+        dg_buf_putc(&b, '\x1f');
+        dg_buf_puts(&b, l->companies[g->from].name);
+        dg_buf_putc(&b, '\x1f');
+        dg_buf_puts(&b, l->companies[g->to].name);
+        dg_buf_putc(&b, '\x1f');
+        dg_buf_puts(&b, dg_kind_name(g->kind));
+        k[i].key = dg_buf_take(&b);
+        k[i].index = i;
+        if (!k[i].key) {
+            for (size_t j = 0; j < i; j++)
+                free(k[j].key);
+            free(k);
+            return NULL;
+        }
+    }
+    qsort(k, l->nlegs, sizeof *k, by_key);
+    return k;
+}
+
+static void free_keys(keyed *k, size_t n)
+{
+    for (size_t i = 0; k && i < n; i++)
+        free(k[i].key);
+    free(k);
+}
+
+/* An amount as the ledger would write it: short when that is exact. */
+static char *money_text(double v)
+{
+    char buf[64];
+    if (!dg_has(v))
+        return dg_strdup("");
+    dg_money_format(v, buf, sizeof buf);
+    double back;
+    if (!dg_money_parse(buf, &back) || back != v)
+        snprintf(buf, sizeof buf, "%.15g", v);
+    return dg_strdup(buf);
+}
+
+static char *date_text(dg_date d)
+{
+    char buf[16];
+    return dg_strdup(dg_date_format(d, buf, sizeof buf));
+}
+
+static char *bool_text(bool b) { return dg_strdup(b ? "true" : "false"); }
+
+static bool same_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static bool same_num(double a, double b)
+{
+    return (!dg_has(a) && !dg_has(b)) || a == b;
+}
+
+static bool same_date(dg_date a, dg_date b)
+{
+    return a.year == b.year && a.month == b.month && a.day == b.day;
+}
+
+typedef struct changes {
+    dg_field_change v[16];
+    size_t n;
+    bool oom;
+} changes;
+
+static void note(changes *c, const char *field, char *before, char *after)
+{
+    if (!before || !after) {
+        free(before);
+        free(after);
+        c->oom = true;
+        return;
+    }
+    c->v[c->n++] = (dg_field_change){field, before, after};
+}
+
+static void compare_legs(const dg_leg *a, const dg_leg *b, changes *c)
+{
+    c->n = 0;
+    if (!same_num(a->amount, b->amount))
+        note(c, "amount", money_text(a->amount), money_text(b->amount));
+    if (!same_num(a->amount_low, b->amount_low))
+        note(c, "amount_low", money_text(a->amount_low),
+             money_text(b->amount_low));
+    if (!same_num(a->amount_high, b->amount_high))
+        note(c, "amount_high", money_text(a->amount_high),
+             money_text(b->amount_high));
+    if (a->per_year != b->per_year)
+        note(c, "per", dg_strdup(a->per_year ? "year" : ""),
+             dg_strdup(b->per_year ? "year" : ""));
+    if (a->upto != b->upto)
+        note(c, "upto", bool_text(a->upto), bool_text(b->upto));
+    if (a->status != b->status)
+        note(c, "status", dg_strdup(dg_status_name(a->status)),
+             dg_strdup(dg_status_name(b->status)));
+    if (!same_date(a->announced, b->announced))
+        note(c, "announced", date_text(a->announced), date_text(b->announced));
+    if (!same_date(a->start, b->start))
+        note(c, "start", date_text(a->start), date_text(b->start));
+    if (!same_date(a->end, b->end))
+        note(c, "end", date_text(a->end), date_text(b->end));
+    if (!same_str(a->source, b->source))
+        note(c, "source", dg_strdup(a->source ? a->source : ""),
+             dg_strdup(b->source ? b->source : ""));
+    if (!same_str(a->note, b->note))
+        note(c, "note", dg_strdup(a->note ? a->note : ""),
+             dg_strdup(b->note ? b->note : ""));
+}
+
+static int by_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int by_after(const void *a, const void *b)
+{
+    const dg_leg_change *x = a, *y = b;
+    return (x->after > y->after) - (x->after < y->after);
+}
+
+static int diff_legs(const dg_ledger *before, const dg_ledger *after,
+                     dg_diff *out)
+{
+    keyed *ka = leg_keys(before), *kb = leg_keys(after);
+    int rc = DG_ENOMEM;
+    out->added = malloc((after->nlegs ? after->nlegs : 1) * sizeof(size_t));
+    out->removed = malloc((before->nlegs ? before->nlegs : 1) * sizeof(size_t));
+    out->changed = calloc(after->nlegs ? after->nlegs : 1,
+                          sizeof(dg_leg_change));
+    if (!ka || !kb || !out->added || !out->removed || !out->changed)
+        goto done;
+    size_t i = 0, j = 0;
+    changes c = {{{0}}, 0, false};
+    while (i < before->nlegs || j < after->nlegs) {
+        int cmp = i >= before->nlegs  ? 1
+                  : j >= after->nlegs ? -1
+                                      : strcmp(ka[i].key, kb[j].key);
+        if (cmp < 0) {
+            out->removed[out->nremoved++] = ka[i++].index;
+        } else if (cmp > 0) {
+            out->added[out->nadded++] = kb[j++].index;
+        } else {
+            /* same identity: the k-th old pairs with the k-th new */
+            compare_legs(&before->legs[ka[i].index],
+                         &after->legs[kb[j].index], &c);
+            if (c.oom)
+                goto done;
+            if (c.n) {
+                dg_leg_change *x = &out->changed[out->nchanged];
+                x->fields = malloc(c.n * sizeof *x->fields);
+                if (!x->fields) {
+                    for (size_t k = 0; k < c.n; k++) {
+                        free(c.v[k].before);
+                        free(c.v[k].after);
+                    }
+                    goto done;
+                }
+                memcpy(x->fields, c.v, c.n * sizeof *x->fields);
+                x->nfields = c.n;
+                x->before = ka[i].index;
+                x->after = kb[j].index;
+                out->nchanged++;
+            }
+            i++;
+            j++;
+        }
+    }
+    qsort(out->added, out->nadded, sizeof(size_t), by_size);
+    qsort(out->removed, out->nremoved, sizeof(size_t), by_size);
+    qsort(out->changed, out->nchanged, sizeof *out->changed, by_after);
+    rc = DG_OK;
+done:
+    free_keys(ka, before->nlegs);
+    free_keys(kb, after->nlegs);
+    return rc;
+}
+
+/* ---- loops and exposure ------------------------------------------------------ */
+
+static int diff_loops(const dg_ledger *before, const dg_ledger *after,
+                      const dg_loop_options *opt, dg_diff *out)
+{
+    dg_loop_ref *a = NULL, *b = NULL;
+    size_t na = 0, nb = 0;
+    int rc = dg_loop_refs(before, opt, &a, &na);
+    if (rc == DG_OK)
+        rc = dg_loop_refs(after, opt, &b, &nb);
+    if (rc != DG_OK)
+        goto done;
+    out->opened = calloc(nb ? nb : 1, sizeof *out->opened);
+    out->closed = calloc(na ? na : 1, sizeof *out->closed);
+    if (!out->opened || !out->closed) {
+        rc = DG_ENOMEM;
+        goto done;
+    }
+    /* Move the unmatched references over; what stays is freed below. */
+    size_t i = 0, j = 0;
+    while (i < na || j < nb) {
+        int cmp = i >= na ? 1 : j >= nb ? -1 : strcmp(a[i].id, b[j].id);
+        if (cmp < 0) {
+            out->closed[out->nclosed++] = a[i];
+            a[i].companies = a[i].signature = NULL;
+            i++;
+        } else if (cmp > 0) {
+            out->opened[out->nopened++] = b[j];
+            b[j].companies = b[j].signature = NULL;
+            j++;
+        } else {
+            i++;
+            j++;
+        }
+    }
+done:
+    dg_loop_refs_free(a, na);
+    dg_loop_refs_free(b, nb);
+    return rc;
+}
+
+/* Direct inflow share of every company, by name, or NULL with a note. */
+static int shares_of(const dg_ledger *l, const char *focus,
+                     const dg_filter *f, dg_exposure *e, char **note)
+{
+    size_t idx = dg_ledger_find(l, focus);
+    memset(e, 0, sizeof *e);
+    if (idx == (size_t)-1)
+        return DG_OK; /* the focus is not in this version: shares NaN */
+    dg_diags d;
+    dg_diags_init(&d);
+    int rc = dg_exposure_compute(l, f, idx, e, &d);
+    if (rc == DG_EINPUT && !*note) {
+        dg_buf b;
+        dg_buf_init(&b);
+        dg_buf_printf(&b, "exposure not compared: %s: %s", l->path,
+                      d.count ? d.items[0].message : "singular system");
+        *note = dg_buf_take(&b);
+        rc = *note ? DG_OK : DG_ENOMEM;
+    }
+    dg_diags_finish(&d);
+    return rc;
+}
+
+static double share_of(const dg_ledger *l, const dg_exposure *e,
+                       const char *name)
+{
+    if (!e->rows)
+        return NAN;
+    size_t c = dg_ledger_find(l, name);
+    if (c == (size_t)-1)
+        return NAN;
+    const dg_exposure_row *r = dg_exposure_row_of(e, c);
+    return r ? r->direct_inflow_share : NAN;
+}
+
+static int by_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int diff_exposure(const dg_ledger *before, const dg_ledger *after,
+                         const dg_diff_options *opt, dg_diff *out)
+{
+    const char *focus = opt->focus ? opt->focus : after->focus;
+    if (!focus)
+        focus = before->focus;
+    if (!focus) {
+        out->exposure_note = dg_strdup("exposure not compared: no focus "
+                                       "(give --focus or a focus attribute)");
+        return out->exposure_note ? DG_OK : DG_ENOMEM;
+    }
+    out->focus = dg_strdup(focus);
+    if (!out->focus)
+        return DG_ENOMEM;
+    dg_exposure ea, eb;
+    int rc = shares_of(before, focus, &opt->loops.filter, &ea,
+                       &out->exposure_note);
+    if (rc == DG_OK)
+        rc = shares_of(after, focus, &opt->loops.filter, &eb,
+                       &out->exposure_note);
+    else
+        memset(&eb, 0, sizeof eb);
+    const char **names = NULL;
+    size_t nn = 0;
+    if (rc != DG_OK || out->exposure_note)
+        goto done;
+    names = malloc((before->ncompanies + after->ncompanies + 1) *
+                   sizeof *names);
+    out->exposure = calloc(before->ncompanies + after->ncompanies + 1,
+                           sizeof *out->exposure);
+    if (!names || !out->exposure) {
+        rc = DG_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < before->ncompanies; i++)
+        names[nn++] = before->companies[i].name;
+    for (size_t i = 0; i < after->ncompanies; i++)
+        names[nn++] = after->companies[i].name;
+    qsort(names, nn, sizeof *names, by_str);
+    for (size_t i = 0; i < nn; i++) {
+        if (i && strcmp(names[i], names[i - 1]) == 0)
+            continue;
+        if (strcmp(names[i], focus) == 0)
+            continue;
+        double x = share_of(before, &ea, names[i]);
+        double y = share_of(after, &eb, names[i]);
+        bool moved = dg_has(x) != dg_has(y) ||
+                     (dg_has(x) && fabs(y - x) >= opt->min_share_change);
+        if (!moved)
+            continue;
+        dg_exposure_change *c = &out->exposure[out->nexposure];
+        c->company = dg_strdup(names[i]);
+        if (!c->company) {
+            rc = DG_ENOMEM;
+            goto done;
+        }
+        c->before = x;
+        c->after = y;
+        out->nexposure++;
+    }
+done:
+    free(names);
+    dg_exposure_finish(&ea);
+    dg_exposure_finish(&eb);
+    return rc;
+}
+
+int dg_diff_compute(const dg_ledger *before, const dg_ledger *after,
+                    const dg_diff_options *opt, dg_diff *out)
+{
+    dg_diff_options defaults;
+    if (!opt) {
+        dg_diff_options_init(&defaults);
+        opt = &defaults;
+    }
+    memset(out, 0, sizeof *out);
+    int rc = diff_legs(before, after, out);
+    if (rc == DG_OK)
+        rc = diff_loops(before, after, &opt->loops, out);
+    if (rc == DG_OK)
+        rc = diff_exposure(before, after, opt, out);
+    if (rc != DG_OK)
+        dg_diff_finish(out);
+    return rc;
+}
+
+void dg_diff_finish(dg_diff *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->nchanged; i++) {
+        for (size_t k = 0; k < d->changed[i].nfields; k++) {
+            free(d->changed[i].fields[k].before);
+            free(d->changed[i].fields[k].after);
+        }
+        free(d->changed[i].fields);
+    }
+    for (size_t i = 0; i < d->nopened; i++) {
+        free(d->opened[i].companies);
+        free(d->opened[i].signature);
+    }
+    for (size_t i = 0; i < d->nclosed; i++) {
+        free(d->closed[i].companies);
+        free(d->closed[i].signature);
+    }
+    for (size_t i = 0; i < d->nexposure; i++)
+        free(d->exposure[i].company);
+    free(d->added);
+    free(d->removed);
+    free(d->changed);
+    free(d->opened);
+    free(d->closed);
+    free(d->exposure);
+    free(d->focus);
+    free(d->exposure_note);
+    memset(d, 0, sizeof *d);
+}
+
+bool dg_diff_empty(const dg_diff *d)
+{
+    return !d->nadded && !d->nremoved && !d->nchanged && !d->nopened &&
+           !d->nclosed && !d->nexposure;
+}

@@ -1,0 +1,79 @@
+/*
+ * diff.h - what changed between two versions of a ledger: legs added,
+ * removed and changed (each difference listed), loops opened and closed,
+ * and exposure shares that moved.
+ */
+#ifndef DG_DIFF_H
+#define DG_DIFF_H
+
+#include "dealgraph.h"
+#include "loops.h"
+
+/* One attribute that differs between the old and the new leg. */
+typedef struct dg_field_change {
+    const char *field; /* static: "amount", "status", ... */
+    char *before, *after; /* as written ("" when absent); owned */
+} dg_field_change;
+
+typedef struct dg_leg_change {
+    size_t before, after; /* leg indexes in the old and new ledger */
+    dg_field_change *fields;
+    size_t nfields;
+} dg_leg_change;
+
+/* A loop present in one version only. */
+typedef struct dg_loop_ref {
+    char id[16];
+    char *companies; /* "AMD > OpenAI" (canonical rotation); owned */
+    char *signature; /* "warrant>chips"; owned */
+    double value;
+    dg_pattern pattern;
+} dg_loop_ref;
+
+typedef struct dg_exposure_change {
+    char *company; /* owned */
+    double before, after; /* direct inflow share from the focus; NaN when
+                             the company is absent or has no inflow */
+} dg_exposure_change;
+
+typedef struct dg_diff {
+    size_t *added;   /* new-ledger leg indexes */
+    size_t nadded;
+    size_t *removed; /* old-ledger leg indexes */
+    size_t nremoved;
+    dg_leg_change *changed;
+    size_t nchanged;
+    dg_loop_ref *opened, *closed;
+    size_t nopened, nclosed;
+    dg_exposure_change *exposure;
+    size_t nexposure;
+    char *focus;          /* the focus used for exposure; NULL = none */
+    char *exposure_note;  /* why exposure was not compared, or NULL */
+} dg_diff;
+
+typedef struct dg_diff_options {
+    dg_loop_options loops;   /* which loops count (filters, max_len) */
+    const char *focus;       /* NULL: the new ledger's focus */
+    double min_share_change; /* exposure changes smaller than this are
+                                not reported (default 1e-4) */
+} dg_diff_options;
+
+void dg_diff_options_init(dg_diff_options *o);
+
+/* Compares two ledgers. On DG_OK `out` owns everything until
+ * dg_diff_finish(). DG_ENOMEM, DG_EINTERNAL; a loop search cut short by
+ * limits is DG_ELIMIT (a diff must not be partial). */
+int dg_diff_compute(const dg_ledger *before, const dg_ledger *after,
+                    const dg_diff_options *opt, dg_diff *out);
+void dg_diff_finish(dg_diff *d);
+/* True when nothing changed (legs, loops or exposure). */
+bool dg_diff_empty(const dg_diff *d);
+
+/* The loops of one ledger, as references sorted by id (used by diff and
+ * by `check --no-new-loops`). On DG_OK *refs (n entries) is owned by the
+ * caller: free with dg_loop_refs_free. */
+int dg_loop_refs(const dg_ledger *l, const dg_loop_options *opt,
+                 dg_loop_ref **refs, size_t *n);
+void dg_loop_refs_free(dg_loop_ref *refs, size_t n);
+
+#endif

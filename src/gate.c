@@ -1,0 +1,204 @@
+/*
+ * gate.c - measuring the rules of `dealgraph check` on a ledger.
+ */
+#include "exposure.h"
+#include "gate.h"
+#include "internal.h"
+#include "loops.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void dg_gate_finish(dg_gate *g)
+{
+    if (!g)
+        return;
+    for (size_t i = 0; i < g->count; i++) {
+        free(g->results[i].detail);
+        dg_loop_refs_free(g->results[i].new_loops, g->results[i].nnew);
+    }
+    free(g->results);
+    memset(g, 0, sizeof *g);
+}
+
+static dg_rule_result *add(dg_gate *g, const char *rule, double measured,
+                           double limit)
+{
+    dg_rule_result *r = &g->results[g->count++];
+    memset(r, 0, sizeof *r);
+    r->rule = rule;
+    r->measured = measured;
+    r->limit = limit;
+    /* a measure that does not exist (no inflow anywhere) cannot break a
+     * rule */
+    r->holds = !dg_has(measured) || measured <= limit;
+    return r;
+}
+
+typedef struct biggest {
+    double value;
+    dg_loop_ref ref;
+    const dg_ledger *l;
+    bool oom;
+} biggest;
+
+static int keep_biggest(const dg_loop *loop, void *ctx)
+{
+    biggest *b = ctx;
+    if (!dg_has(loop->value) || (dg_has(b->value) && loop->value <= b->value))
+        return 0;
+    b->value = loop->value;
+    dg_buf s;
+    dg_buf_init(&s);
+    for (size_t i = 0; i <= loop->length; i++) {
+        if (i)
+            dg_buf_puts(&s, " > ");
+        dg_buf_puts(&s, b->l->companies[loop->companies[i % loop->length]].name);
+    }
+    free(b->ref.companies);
+    b->ref.companies = dg_buf_take(&s);
+    memcpy(b->ref.id, loop->id, sizeof b->ref.id);
+    b->oom = b->oom || !b->ref.companies;
+    return 0;
+}
+
+/* "A, from B" or "A [B]" */
+static char *pair(const char *a, const char *sep, const char *b,
+                  const char *end)
+{
+    dg_buf s;
+    dg_buf_init(&s);
+    dg_buf_puts(&s, a);
+    dg_buf_puts(&s, sep);
+    dg_buf_puts(&s, b);
+    dg_buf_puts(&s, end);
+    return dg_buf_take(&s);
+}
+
+int dg_gate_run(const dg_ledger *l, const dg_policy *p, const dg_filter *f,
+                const dg_load_options *load, dg_gate *out, dg_diags *diags)
+{
+    memset(out, 0, sizeof *out);
+    out->results = calloc(8, sizeof *out->results);
+    if (!out->results)
+        return DG_ENOMEM;
+    int rc = DG_OK;
+    dg_loop_options lo;
+    dg_loop_options_init(&lo);
+    lo.filter = f ? *f : lo.filter;
+    lo.max_len = p->max_len;
+    lo.limit = 0;
+    dg_exposure e;
+    memset(&e, 0, sizeof e);
+    dg_ledger *base = NULL;
+    dg_loop_ref *now = NULL, *then = NULL;
+    size_t nnow = 0, nthen = 0;
+
+    if (dg_has(p->max_exposure) || dg_has(p->max_fci)) {
+        size_t focus;
+        rc = dg_focus_resolve(l, p->focus, "check", &focus, diags);
+        if (rc == DG_OK)
+            rc = dg_exposure_compute(l, f, focus, &e, diags);
+        if (rc != DG_OK)
+            goto fail;
+        if (dg_has(p->max_exposure)) {
+            double worst = NAN;
+            size_t who = SIZE_MAX;
+            for (size_t i = 0; i < e.n; i++) {
+                const dg_exposure_row *r = &e.rows[i];
+                if (r->company == focus || !dg_has(r->direct_inflow_share))
+                    continue;
+                if (!dg_has(worst) || r->direct_inflow_share > worst) {
+                    worst = r->direct_inflow_share;
+                    who = r->company;
+                }
+            }
+            dg_rule_result *r = add(out, "max-exposure", worst, p->max_exposure);
+            if (who != SIZE_MAX) {
+                r->detail = pair(l->companies[who].name, ", from ",
+                                 l->companies[focus].name, "");
+                if (!r->detail)
+                    goto oom;
+            }
+        }
+    }
+    if (dg_has(p->max_loops)) {
+        dg_loop_stats st;
+        rc = dg_loops_each(l, &lo, NULL, NULL, &st, diags);
+        if (rc != DG_OK)
+            goto fail;
+        add(out, "max-loops", (double)st.count, p->max_loops);
+    }
+    if (dg_has(p->max_loop_value)) {
+        biggest b = {NAN, {{0}, NULL, NULL, NAN, 0}, l, false};
+        rc = dg_loops_each(l, &lo, keep_biggest, &b, NULL, diags);
+        if (rc == DG_OK && b.oom)
+            rc = DG_ENOMEM;
+        if (rc != DG_OK) {
+            free(b.ref.companies);
+            goto fail;
+        }
+        dg_rule_result *r = add(out, "max-loop-value", b.value,
+                                p->max_loop_value);
+        if (b.ref.companies) {
+            r->detail = pair(b.ref.companies, " [", b.ref.id, "]");
+            free(b.ref.companies);
+            if (!r->detail)
+                goto oom;
+        }
+    }
+    if (dg_has(p->max_fci))
+        add(out, "max-fci", e.fci, p->max_fci);
+    if (p->no_new_loops) {
+        int status = DG_OK;
+        base = dg_ledger_load(p->no_new_loops, load, diags, &status);
+        if (!base) {
+            rc = status == DG_OK ? DG_EINPUT : status;
+            goto fail;
+        }
+        lo.limit = 1000000;
+        rc = dg_loop_refs(l, &lo, &now, &nnow);
+        if (rc == DG_OK)
+            rc = dg_loop_refs(base, &lo, &then, &nthen);
+        if (rc != DG_OK) {
+            if (rc == DG_ELIMIT)
+                dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
+                             "no-new-loops: more than a million loops; set "
+                             "max-len to compare them");
+            goto fail;
+        }
+        dg_rule_result *r = add(out, "no-new-loops", 0, 0);
+        r->new_loops = calloc(nnow ? nnow : 1, sizeof *r->new_loops);
+        if (!r->new_loops)
+            goto oom;
+        size_t j = 0;
+        for (size_t i = 0; i < nnow; i++) {
+            while (j < nthen && strcmp(then[j].id, now[i].id) < 0)
+                j++;
+            if (j < nthen && strcmp(then[j].id, now[i].id) == 0)
+                continue;
+            r->new_loops[r->nnew++] = now[i];
+            now[i].companies = now[i].signature = NULL;
+        }
+        r->measured = (double)r->nnew;
+        r->holds = r->nnew == 0;
+        r->detail = dg_strdup(p->no_new_loops);
+        if (!r->detail)
+            goto oom;
+    }
+    out->holds = true;
+    for (size_t i = 0; i < out->count; i++)
+        out->holds = out->holds && out->results[i].holds;
+    goto done;
+oom:
+    rc = DG_ENOMEM;
+fail:
+    dg_gate_finish(out);
+done:
+    dg_exposure_finish(&e);
+    dg_ledger_destroy(base);
+    dg_loop_refs_free(now, nnow);
+    dg_loop_refs_free(then, nthen);
+    return rc;
+}

@@ -1,0 +1,214 @@
+/*
+ * policy.c - the rules of `dealgraph check`, from flags or a small policy
+ * file of `rule = value` lines.
+ */
+#include "gate.h"
+#include "internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const dg_policy_rules[] = {
+    "max-exposure", "max-loops", "max-loop-value", "max-fci",
+    "no-new-loops", "focus", "max-len", NULL,
+};
+
+void dg_policy_init(dg_policy *p)
+{
+    memset(p, 0, sizeof *p);
+    p->max_exposure = p->max_loops = p->max_loop_value = p->max_fci = NAN;
+}
+
+void dg_policy_finish(dg_policy *p)
+{
+    if (!p)
+        return;
+    free(p->no_new_loops);
+    free(p->focus);
+    dg_policy_init(p);
+}
+
+/* A share: "0.5" or "50%", in [0, 1]. */
+static bool parse_share(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    if (!s[0] || s[0] == ' ')
+        return false;
+    double v = strtod(s, &end);
+    if (errno || end == s)
+        return false;
+    if (*end == '%') {
+        v /= 100;
+        end++;
+    }
+    if (*end || !isfinite(v) || v < 0 || v > 1)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_whole(const char *s, double max, double *out)
+{
+    if (!s[0] || s[0] == '-' || s[0] == '+' || s[0] == ' ')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || (double)v > max)
+        return false;
+    *out = (double)v;
+    return true;
+}
+
+static bool set_text(char **slot, const char *value, char *msg, size_t n)
+{
+    char *s = dg_strdup(value);
+    if (!s) {
+        snprintf(msg, n, "out of memory");
+        return false;
+    }
+    free(*slot);
+    *slot = s;
+    return true;
+}
+
+bool dg_policy_set(dg_policy *p, const char *rule, const char *value,
+                   char *msg, size_t n)
+{
+    if (strcmp(rule, "max-exposure") == 0) {
+        if (parse_share(value, &p->max_exposure))
+            return true;
+        snprintf(msg, n,
+                 "max-exposure \"%.40s\" is not a share; write a number from "
+                 "0 to 1 or a percentage (0.5, 50%%)",
+                 value);
+    } else if (strcmp(rule, "max-fci") == 0) {
+        if (parse_share(value, &p->max_fci))
+            return true;
+        snprintf(msg, n,
+                 "max-fci \"%.40s\" is not a cycling index; write a number "
+                 "from 0 to 1",
+                 value);
+    } else if (strcmp(rule, "max-loops") == 0) {
+        if (parse_whole(value, 1e15, &p->max_loops))
+            return true;
+        snprintf(msg, n,
+                 "max-loops \"%.40s\" is not a count; write a whole number, 0 "
+                 "or more",
+                 value);
+    } else if (strcmp(rule, "max-loop-value") == 0) {
+        if (dg_money_parse(value, &p->max_loop_value))
+            return true;
+        snprintf(msg, n, "max-loop-value \"%.40s\" is not a money value; write %s",
+                 value, dg_money_forms());
+    } else if (strcmp(rule, "max-len") == 0) {
+        double v;
+        if (parse_whole(value, 1e6, &v) && v >= 2) {
+            p->max_len = (size_t)v;
+            return true;
+        }
+        snprintf(msg, n,
+                 "max-len \"%.40s\" is not a loop length; write a whole number "
+                 "of companies, 2 or more",
+                 value);
+    } else if (strcmp(rule, "no-new-loops") == 0) {
+        if (value[0])
+            return set_text(&p->no_new_loops, value, msg, n);
+        snprintf(msg, n, "no-new-loops needs the path of a baseline ledger");
+    } else if (strcmp(rule, "focus") == 0) {
+        if (value[0])
+            return set_text(&p->focus, value, msg, n);
+        snprintf(msg, n, "focus needs a company name");
+    } else {
+        const char *near = dg_closest(rule, dg_policy_rules, 7);
+        if (near)
+            snprintf(msg, n, "unknown rule \"%.40s\"; did you mean \"%s\"?",
+                     rule, near);
+        else
+            snprintf(msg, n,
+                     "unknown rule \"%.40s\"; rules are max-exposure, "
+                     "max-loops, max-loop-value, max-fci, no-new-loops, focus "
+                     "and max-len",
+                     rule);
+    }
+    return false;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return s;
+}
+
+int dg_policy_load(const char *path, dg_policy *p, dg_diags *diags)
+{
+    char *data;
+    const char *text;
+    size_t len;
+    dg_load_options o;
+    dg_load_options_init(&o);
+    o.max_bytes = (size_t)1 << 20; /* a policy is a handful of lines */
+    int rc = dg_read_text(path, &o, &data, &text, &len, diags);
+    if (rc != DG_OK)
+        return rc;
+    size_t before = diags->errors;
+    long line = 0;
+    const char *p0 = text;
+    while (p0 < text + len) {
+        line++;
+        const char *eol = memchr(p0, '\n', (size_t)(text + len - p0));
+        size_t n = eol ? (size_t)(eol - p0) : (size_t)(text + len - p0);
+        char *copy = dg_strndup(p0, n);
+        p0 += n + (eol != NULL);
+        if (!copy) {
+            rc = DG_ENOMEM;
+            break;
+        }
+        char *hash = strchr(copy, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = trim(copy);
+        if (!*s) {
+            free(copy);
+            continue;
+        }
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            dg_buf q;
+            dg_buf_init(&q);
+            dg_diags_add(diags, DG_SEV_ERROR, path, line,
+                         "expected 'rule = value', found \"%s\"",
+                         dg_quote(s, 60, &q));
+            dg_buf_finish(&q);
+            free(copy);
+            continue;
+        }
+        *eq = '\0';
+        char *rule = trim(s), *value = trim(eq + 1);
+        char msg[512];
+        /* a baseline path is relative to the policy file */
+        dg_buf full;
+        dg_buf_init(&full);
+        if (strcmp(rule, "no-new-loops") == 0 && value[0] && value[0] != '/' &&
+            strrchr(path, '/')) {
+            dg_buf_put(&full, path, (size_t)(strrchr(path, '/') - path + 1));
+            dg_buf_puts(&full, value);
+            value = full.data ? full.data : value;
+        }
+        if (!dg_policy_set(p, rule, value, msg, sizeof msg))
+            dg_diags_add(diags, DG_SEV_ERROR, path, line, "%s", msg);
+        dg_buf_finish(&full);
+        free(copy);
+    }
+    free(data);
+    if (rc == DG_OK && diags->errors > before)
+        rc = DG_EINPUT;
+    return rc;
+}

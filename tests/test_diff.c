@@ -1,0 +1,172 @@
+/* diff: leg identities, field changes, loops opened and closed, exposure
+ * changes. Every expectation is derived by hand from the small ledgers. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+#include "support.h"
+
+#define BASE                                                              \
+    "digraph {\n"                                                         \
+    "  graph [focus=\"F\"]\n"                                             \
+    "  F -> A [kind=\"cloud\", amount=\"10B\", status=\"definitive\", "   \
+    "announced=\"2025-01\", deal=\"D1\"]\n"                               \
+    "  A -> B [kind=\"chips\", amount=\"4B\", status=\"reported\", "      \
+    "announced=\"2025-02\", deal=\"D2\"]\n"                               \
+    "  B -> F [kind=\"equity\", amount=\"1B\", status=\"completed\", "    \
+    "announced=\"2025-03\", deal=\"D3\"]\n"
+
+static dg_ledger *load(const char *text)
+{
+    dg_diags d;
+    dg_ledger *l = load_dot_text(text, &d);
+    cr_assert_not_null(l, "%s", first_error(&d));
+    dg_diags_finish(&d);
+    return l;
+}
+
+Test(diff, identical_ledgers_have_no_change)
+{
+    dg_ledger *a = load(BASE "}\n"), *b = load(BASE "}\n");
+    dg_diff d;
+    cr_assert_eq(dg_diff_compute(a, b, NULL, &d), DG_OK);
+    cr_expect(dg_diff_empty(&d));
+    cr_expect_str_eq(d.focus, "F");
+    dg_diff_finish(&d);
+    dg_ledger_destroy(a);
+    dg_ledger_destroy(b);
+}
+
+Test(diff, reordering_legs_is_not_a_change)
+{
+    dg_ledger *a = load(BASE "}\n");
+    dg_ledger *b = load(
+        "digraph {\n  graph [focus=\"F\"]\n"
+        "  B -> F [kind=\"equity\", amount=\"1B\", status=\"completed\", "
+        "announced=\"2025-03\", deal=\"D3\"]\n"
+        "  F -> A [kind=\"cloud\", amount=\"10B\", status=\"definitive\", "
+        "announced=\"2025-01\", deal=\"D1\"]\n"
+        "  A -> B [kind=\"chips\", amount=\"4B\", status=\"reported\", "
+        "announced=\"2025-02\", deal=\"D2\"]\n}\n");
+    dg_diff d;
+    cr_assert_eq(dg_diff_compute(a, b, NULL, &d), DG_OK);
+    cr_expect(dg_diff_empty(&d));
+    dg_diff_finish(&d);
+    dg_ledger_destroy(a);
+    dg_ledger_destroy(b);
+}
+
+Test(diff, lists_every_changed_attribute_of_a_leg)
+{
+    dg_ledger *a = load(BASE "}\n");
+    dg_ledger *b = load(
+        "digraph {\n  graph [focus=\"F\"]\n"
+        "  F -> A [kind=\"cloud\", amount=\"12B\", upto=\"true\", "
+        "status=\"completed\", announced=\"2025-01\", deal=\"D1\", "
+        "source=\"Reuters\"]\n"
+        "  A -> B [kind=\"chips\", amount=\"4B\", status=\"reported\", "
+        "announced=\"2025-02\", deal=\"D2\"]\n"
+        "  B -> F [kind=\"equity\", amount=\"1B\", status=\"completed\", "
+        "announced=\"2025-03\", deal=\"D3\"]\n}\n");
+    dg_diff d;
+    cr_assert_eq(dg_diff_compute(a, b, NULL, &d), DG_OK);
+    cr_expect_eq(d.nadded, 0);
+    cr_expect_eq(d.nremoved, 0);
+    cr_assert_eq(d.nchanged, 1);
+    const dg_leg_change *c = &d.changed[0];
+    cr_assert_eq(c->nfields, 4);
+    cr_expect_str_eq(c->fields[0].field, "amount");
+    cr_expect_str_eq(c->fields[0].before, "$10B");
+    cr_expect_str_eq(c->fields[0].after, "$12B");
+    cr_expect_str_eq(c->fields[1].field, "upto");
+    cr_expect_str_eq(c->fields[2].field, "status");
+    cr_expect_str_eq(c->fields[2].before, "definitive");
+    cr_expect_str_eq(c->fields[2].after, "completed");
+    cr_expect_str_eq(c->fields[3].field, "source");
+    cr_expect_str_eq(c->fields[3].before, "");
+    cr_expect_str_eq(c->fields[3].after, "Reuters");
+    /* F's share of A's inflow is 1 both times (A's only source is F), so
+     * no exposure change; the loop F > A > B keeps its id */
+    cr_expect_eq(d.nexposure, 0);
+    cr_expect_eq(d.nopened + d.nclosed, 0);
+    dg_diff_finish(&d);
+    dg_ledger_destroy(a);
+    dg_ledger_destroy(b);
+}
+
+Test(diff, a_new_kind_or_deal_id_is_a_new_leg)
+{
+    dg_ledger *a = load(BASE "}\n");
+    dg_ledger *b = load(
+        "digraph {\n  graph [focus=\"F\"]\n"
+        "  F -> A [kind=\"services\", amount=\"10B\", status=\"definitive\", "
+        "announced=\"2025-01\", deal=\"D1\"]\n"
+        "  A -> B [kind=\"chips\", amount=\"4B\", status=\"reported\", "
+        "announced=\"2025-02\", deal=\"D9\"]\n"
+        "  B -> F [kind=\"equity\", amount=\"1B\", status=\"completed\", "
+        "announced=\"2025-03\", deal=\"D3\"]\n}\n");
+    dg_diff d;
+    cr_assert_eq(dg_diff_compute(a, b, NULL, &d), DG_OK);
+    cr_expect_eq(d.nadded, 2);
+    cr_expect_eq(d.nremoved, 2);
+    cr_expect_eq(d.nchanged, 0);
+    cr_expect_eq(d.added[0], 0, "added legs in new-ledger order");
+    cr_expect_eq(d.added[1], 1);
+    dg_diff_finish(&d);
+    dg_ledger_destroy(a);
+    dg_ledger_destroy(b);
+}
+
+Test(diff, a_deal_that_closes_a_loop_opens_it)
+{
+    /* BASE has the loop F > A > B > F. Adding A -> F opens F > A > F;
+     * dropping B -> F closes F > A > B > F. */
+    dg_ledger *a = load(BASE "}\n");
+    dg_ledger *b = load(
+        "digraph {\n  graph [focus=\"F\"]\n"
+        "  F -> A [kind=\"cloud\", amount=\"10B\", status=\"definitive\", "
+        "announced=\"2025-01\", deal=\"D1\"]\n"
+        "  A -> B [kind=\"chips\", amount=\"4B\", status=\"reported\", "
+        "announced=\"2025-02\", deal=\"D2\"]\n"
+        "  A -> F [kind=\"warrant\", amount=\"2B\", status=\"reported\", "
+        "announced=\"2025-04\", deal=\"D4\"]\n}\n");
+    dg_diff d;
+    cr_assert_eq(dg_diff_compute(a, b, NULL, &d), DG_OK);
+    cr_assert_eq(d.nopened, 1);
+    cr_expect_str_eq(d.opened[0].companies, "A > F > A");
+    cr_expect_str_eq(d.opened[0].signature, "warrant>cloud");
+    cr_assert_eq(d.nclosed, 1);
+    cr_expect_str_eq(d.closed[0].companies, "A > B > F > A");
+    /* B's inflow: 4B from A; B sends 1B to F before, nothing after; F
+     * never pays B, so B's direct inflow share from F is 0 both times.
+     * A's inflow is 10B from F: share 1 both times. No exposure change. */
+    cr_expect_eq(d.nexposure, 0);
+    dg_diff_finish(&d);
+    dg_ledger_destroy(a);
+    dg_ledger_destroy(b);
+}
+
+Test(diff, exposure_shares_that_moved_are_listed)
+{
+    /* Before: A receives 10B from F only: share 1. After: A also receives
+     * 30B from G: T_A = 40B, share 10/40 = 0.25. */
+    dg_ledger *a = load(BASE "}\n");
+    dg_ledger *b = load(BASE "  G -> A [kind=\"cloud\", amount=\"30B\", "
+                             "status=\"definitive\", announced=\"2025-05\", "
+                             "deal=\"D5\"]\n}\n");
+    dg_diff d;
+    cr_assert_eq(dg_diff_compute(a, b, NULL, &d), DG_OK);
+    cr_expect_eq(d.nadded, 1);
+    size_t k = SIZE_MAX;
+    for (size_t i = 0; i < d.nexposure; i++)
+        if (strcmp(d.exposure[i].company, "A") == 0)
+            k = i;
+    cr_assert_neq(k, SIZE_MAX);
+    cr_expect_float_eq(d.exposure[k].before, 1.0, 1e-12);
+    cr_expect_float_eq(d.exposure[k].after, 0.25, 1e-12);
+    dg_diff_finish(&d);
+    dg_ledger_destroy(a);
+    dg_ledger_destroy(b);
+}

@@ -1,0 +1,160 @@
+/* check: the policy file, and each rule measured on small ledgers whose
+ * figures are derived by hand. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gate.h"
+#include "support.h"
+
+/* F pays A 10B; A pays B 4B; B pays F 1B: one loop F > A > B, value 1B.
+ * G pays A 30B (outside the loop). A's inflow 40B, of which 10B from F. */
+static const char ledger[] =
+    "digraph {\n"
+    "  graph [focus=\"F\"]\n"
+    "  F -> A [kind=\"cloud\", amount=\"10B\", status=\"definitive\", "
+    "announced=\"2025-01\"]\n"
+    "  A -> B [kind=\"chips\", amount=\"4B\", status=\"reported\", "
+    "announced=\"2025-02\"]\n"
+    "  B -> F [kind=\"equity\", amount=\"1B\", status=\"completed\", "
+    "announced=\"2025-03\"]\n"
+    "  G -> A [kind=\"cloud\", amount=\"30B\", status=\"definitive\", "
+    "announced=\"2025-05\"]\n"
+    "}\n";
+
+static dg_ledger *load(void)
+{
+    dg_diags d;
+    dg_ledger *l = load_dot_text(ledger, &d);
+    cr_assert_not_null(l, "%s", first_error(&d));
+    dg_diags_finish(&d);
+    return l;
+}
+
+Test(gate, policy_values_accept_shares_percentages_counts_and_money)
+{
+    dg_policy p;
+    dg_policy_init(&p);
+    char msg[256];
+    cr_expect(dg_policy_set(&p, "max-exposure", "0.5", msg, sizeof msg));
+    cr_expect_eq(p.max_exposure, 0.5);
+    cr_expect(dg_policy_set(&p, "max-exposure", "35%", msg, sizeof msg));
+    cr_expect_float_eq(p.max_exposure, 0.35, 1e-15);
+    cr_expect(dg_policy_set(&p, "max-loops", "20", msg, sizeof msg));
+    cr_expect_eq(p.max_loops, 20);
+    cr_expect(dg_policy_set(&p, "max-loop-value", "$50B", msg, sizeof msg));
+    cr_expect_eq(p.max_loop_value, 50e9);
+    cr_expect_not(dg_policy_set(&p, "max-exposure", "1.5", msg, sizeof msg));
+    cr_expect_str_eq(msg, "max-exposure \"1.5\" is not a share; write a "
+                          "number from 0 to 1 or a percentage (0.5, 50%)");
+    cr_expect_not(dg_policy_set(&p, "max-loops", "-3", msg, sizeof msg));
+    cr_expect_not(dg_policy_set(&p, "max-loop", "3", msg, sizeof msg));
+    cr_expect_str_eq(msg, "unknown rule \"max-loop\"; did you mean "
+                          "\"max-loops\"?");
+    dg_policy_finish(&p);
+}
+
+Test(gate, a_policy_file_reports_errors_with_their_lines)
+{
+    char *path = temp_file("policy.txt", "# our CI policy\n"
+                                         "max-loops = 40\n"
+                                         "\n"
+                                         "max-exposure: 0.5\n"
+                                         "max-fci = lots   # comment\n");
+    dg_policy p;
+    dg_policy_init(&p);
+    dg_diags d;
+    dg_diags_init(&d);
+    cr_expect_eq(dg_policy_load(path, &p, &d), DG_EINPUT);
+    cr_assert_eq(d.errors, 2);
+    cr_expect_eq(d.items[0].line, 4);
+    cr_expect_str_eq(d.items[0].message,
+                     "expected 'rule = value', found \"max-exposure: 0.5\"");
+    cr_expect_eq(d.items[1].line, 5);
+    cr_expect_str_eq(d.items[1].message,
+                     "max-fci \"lots\" is not a cycling index; write a number "
+                     "from 0 to 1");
+    cr_expect_eq(p.max_loops, 40, "good lines still apply");
+    dg_policy_finish(&p);
+    dg_diags_finish(&d);
+    free(path);
+}
+
+Test(gate, a_baseline_path_is_relative_to_the_policy_file)
+{
+    char *dir = temp_dir();
+    char *path = write_file(dir, "policy.txt", "no-new-loops = base.dot\n");
+    dg_policy p;
+    dg_policy_init(&p);
+    dg_diags d;
+    dg_diags_init(&d);
+    cr_assert_eq(dg_policy_load(path, &p, &d), DG_OK);
+    char want[4096];
+    snprintf(want, sizeof want, "%s/base.dot", dir);
+    cr_expect_str_eq(p.no_new_loops, want);
+    dg_policy_finish(&p);
+    dg_diags_finish(&d);
+    free(path);
+    free(dir);
+}
+
+static dg_gate run_gate(const dg_ledger *l, dg_policy *p)
+{
+    dg_gate g;
+    dg_diags d;
+    dg_diags_init(&d);
+    cr_assert_eq(dg_gate_run(l, p, NULL, NULL, &g, &d), DG_OK, "%s",
+                 first_error(&d));
+    dg_diags_finish(&d);
+    return g;
+}
+
+Test(gate, rules_measure_exposure_loops_and_loop_value)
+{
+    dg_ledger *l = load();
+    dg_policy p;
+    dg_policy_init(&p);
+    p.max_exposure = 0.2;  /* A: 10 / 40 = 0.25 > 0.2: broken */
+    p.max_loops = 1;       /* one loop: holds */
+    p.max_loop_value = 1e9; /* the loop carries min(10, 4, 1) = 1B: holds */
+    dg_gate g = run_gate(l, &p);
+    cr_assert_eq(g.count, 3);
+    cr_expect_str_eq(g.results[0].rule, "max-exposure");
+    cr_expect_float_eq(g.results[0].measured, 0.25, 1e-12);
+    cr_expect_not(g.results[0].holds);
+    cr_expect_str_eq(g.results[0].detail, "A, from F");
+    cr_expect_eq(g.results[1].measured, 1);
+    cr_expect(g.results[1].holds);
+    cr_expect_eq(g.results[2].measured, 1e9);
+    cr_expect(g.results[2].holds, "a value equal to the limit holds");
+    cr_expect_not(g.holds);
+    dg_gate_finish(&g);
+    dg_policy_finish(&p);
+    dg_ledger_destroy(l);
+}
+
+Test(gate, no_new_loops_names_the_loop_a_new_deal_closes)
+{
+    dg_ledger *l = load();
+    /* the baseline lacks B -> F, so it has no loop at all */
+    char *base = temp_file(
+        "base.dot",
+        "digraph {\n"
+        "  F -> A [kind=\"cloud\", amount=\"10B\", status=\"definitive\", "
+        "announced=\"2025-01\"]\n"
+        "  A -> B [kind=\"chips\", amount=\"4B\", status=\"reported\", "
+        "announced=\"2025-02\"]\n}\n");
+    dg_policy p;
+    dg_policy_init(&p);
+    p.no_new_loops = base;
+    dg_gate g = run_gate(l, &p);
+    cr_assert_eq(g.count, 1);
+    cr_expect_not(g.results[0].holds);
+    cr_assert_eq(g.results[0].nnew, 1);
+    cr_expect_str_eq(g.results[0].new_loops[0].companies, "A > B > F > A");
+    dg_gate_finish(&g);
+    dg_policy_finish(&p);
+    dg_ledger_destroy(l);
+}
