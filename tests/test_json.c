@@ -239,3 +239,28 @@ Test(json, diff_output_has_exactly_the_documented_fields)
     free(path);
     free(edited);
 }
+
+Test(json, exposure_output_has_exactly_the_documented_fields)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    paths seen = {0};
+    const char *a[] = {"exposure", "--format", "json", path, NULL};
+    collect(a, &seen);
+    expect_contract("exposure", &seen);
+    free_paths(&seen);
+    free(path);
+}
+
+Test(json, stress_output_has_exactly_the_documented_fields)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    paths seen = {0};
+    const char *a[] = {"stress", "--format", "json", path, NULL};
+    collect(a, &seen);
+    const char *b[] = {"stress", "--format", "json", "--model", "clearing",
+                       "--shortfall", "0.5", path, NULL};
+    collect(b, &seen);
+    expect_contract("stress", &seen);
+    free_paths(&seen);
+    free(path);
+}
