@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 
 # Debian packages the build, the tests and the renderer need.
 PACKAGES=(gcc meson ninja-build pkg-config libigraph-dev libgraphviz-dev
-          graphviz libcriterion-dev libjansson-dev libxml2-dev)
+          graphviz libcriterion-dev libjansson-dev libxml2-dev git python3)
 
 install_missing() {
     local missing=() p
@@ -52,6 +52,14 @@ run_job() {
     echo "== dealgraph render graphs/ai-2025.dot -o docs/ai-2025.svg"
     "$dg" render graphs/ai-2025.dot -o docs/ai-2025.svg
     echo "render: docs/ai-2025.svg"
+    echo
+    # The whole analysis, as Markdown (with out/report.svg beside it) and
+    # as one self-contained HTML page.
+    mkdir -p out
+    echo "== dealgraph report graphs/ai-2025.dot -o out/report.md / out/report.html"
+    "$dg" report graphs/ai-2025.dot --format md -o out/report.md
+    "$dg" report graphs/ai-2025.dot --format html -o out/report.html 2>/dev/null
+    echo "report: out/report.md (+ out/report.svg), out/report.html"
 }
 
 run_tests() {

@@ -761,3 +761,113 @@ Test(cli, diff_exits_0_without_changes_and_1_with_them)
     free(path);
     free(csv);
 }
+
+/* ---- report --------------------------------------------------------------------- */
+
+Test(cli, report_md_writes_the_diagram_beside_it_and_links_it)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    char *dir = temp_dir();
+    char md[4096], svg[4096];
+    snprintf(md, sizeof md, "%s/report.md", dir);
+    snprintf(svg, sizeof svg, "%s/report.svg", dir);
+    const char *a[] = {"report", path, "--format", "md", "-o", md, NULL};
+    run_result r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    char *text = read_all(md), *pic = read_all(svg);
+    cr_assert_not_null(text);
+    cr_assert_not_null(pic, "the SVG is written beside the report");
+    cr_expect_str_eq(first_line(text), "# Report: AI deal web, 2024-2025");
+    cr_expect(strstr(text, "](report.svg)") != NULL, "linked by its name");
+    cr_expect(strstr(text, "## Loops in ") && strstr(text, "## Exposure to "
+                                                           "OpenAI") &&
+              strstr(text, "## Stress test: ") &&
+              strstr(text, "Significance against 200"));
+    cr_expect(strstr(pic, "<svg") != NULL);
+    free(text);
+    free(pic);
+    unlink(md);
+    unlink(svg);
+    rmdir(dir);
+    free(dir);
+    run_free(&r);
+    free(path);
+}
+
+Test(cli, report_html_is_one_self_contained_page)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    const char *a[] = {"report", path, "--format", "html", NULL};
+    run_result r = run_cli(a, NULL), r2 = run_cli(a, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strncmp(r.out, "<!DOCTYPE html>", 15) == 0);
+    cr_expect(strstr(r.out, "<svg") != NULL, "the diagram is inline");
+    cr_expect(strstr(r.out, "class=\"edge loop") != NULL);
+    /* nothing to fetch: no scripts, no stylesheets or images by address */
+    cr_expect_null(strstr(r.out, "<script"));
+    cr_expect_null(strstr(r.out, "<link"));
+    cr_expect_null(strstr(r.out, "src=\"http"));
+    cr_expect_null(strstr(r.out, "url(http"));
+    cr_expect(strstr(r.out, "</html>\n") != NULL);
+    cr_expect_str_eq(r.out, r2.out, "byte-identical across runs");
+    run_free(&r);
+    run_free(&r2);
+    free(path);
+}
+
+Test(cli, report_json_holds_every_section)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    const char *a[] = {"report", path, "--format", "json", NULL};
+    run_result r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    json_t *doc = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(doc);
+    cr_expect_eq(json_integer_value(json_object_get(
+                     json_object_get(doc, "loops"), "count")),
+                 35);
+    cr_expect_str_eq(json_string_value(json_object_get(
+                         json_object_get(doc, "exposure"), "focus")),
+                     "OpenAI");
+    cr_expect(json_is_object(json_object_get(doc, "stress")));
+    cr_expect(json_is_null(json_object_get(doc, "diagram")),
+              "to standard output there is no file beside it");
+    json_decref(doc);
+    run_free(&r);
+    free(path);
+}
+
+Test(cli, report_without_a_focus_says_what_it_left_out)
+{
+    char *path = temp_file("nofocus.dot",
+                           "digraph {\n  a -> b [" LEG ", amount=\"1B\"]\n"
+                           "  b -> a [" LEG ", amount=\"2B\"]\n}\n");
+    const char *a[] = {"report", path, "--format", "md", NULL};
+    run_result r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "## Exposure and stress\n\nThe ledger names no "
+                            "focal company") != NULL);
+    run_free(&r);
+    free(path);
+}
+
+Test(cli, report_to_an_unwritable_path_leaves_no_file)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    const char *a[] = {"report", path, "--format", "md", "-o",
+                       "/nonexistent/dir/report.md", NULL};
+    run_result r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(first_line(r.err),
+                     "dealgraph: /nonexistent/dir/report.md: cannot write: No "
+                     "such file or directory");
+    run_free(&r);
+    const char *b[] = {"report", path, "--format", "pdf", NULL};
+    r = run_cli(b, NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(first_line(r.err),
+                     "dealgraph: report: unknown format 'pdf'; use --format "
+                     "text|md|json|html");
+    run_free(&r);
+    free(path);
+}

@@ -63,6 +63,19 @@ typedef struct cli_common {
         {"companies", required_argument, NULL, 0x105},                \
         {"help", no_argument, NULL, 'h'}
 
+/* The sections of `dealgraph report`: each command's default analysis of
+ * `l` (filters from c), written in c->format (text or md) to `out`, or,
+ * when `json` is not NULL, returned there as the command's JSON document.
+ * Problems are printed as the command prints them; false after one. */
+bool report_summary(const dg_ledger *l, const cli_common *c, FILE *out,
+                    json_t **json);
+bool report_loops(const dg_ledger *l, const cli_common *c, FILE *out,
+                  json_t **json);
+bool report_exposure(const dg_ledger *l, const cli_common *c, FILE *out,
+                     json_t **json);
+bool report_stress(const dg_ledger *l, const cli_common *c, FILE *out,
+                   json_t **json);
+
 void cli_common_init(cli_common *c, unsigned formats);
 /* Handles one shared option. Returns 1 when handled, 0 when the option is
  * not a shared one, or -1 after printing a usage error. */

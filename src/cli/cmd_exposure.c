@@ -470,6 +470,71 @@ static bool exposure_text(FILE *out, const dg_ledger *l, const dg_exposure *e,
 
 /* ---- the command ------------------------------------------------------------- */
 
+/* Computes the exposure of `l` and writes it in c->format to `out`, or,
+ * when `json` is not NULL, returns the JSON document there instead.
+ * Problems are printed; returns false after one. */
+static bool exposure_run(const dg_ledger *l, const cli_common *c,
+                         const char *focus_name, sort_key key, size_t top,
+                         FILE *out, json_t **json)
+{
+    bool ok = false;
+    dg_diags diags;
+    dg_diags_init(&diags);
+    dg_exposure e;
+    memset(&e, 0, sizeof e);
+    const dg_exposure_row **rows = NULL;
+    size_t focus;
+    int rc = dg_focus_resolve(l, focus_name, "exposure", &focus, &diags);
+    if (rc == DG_OK)
+        rc = dg_exposure_compute(l, &c->filter, focus, &e, &diags);
+    if (rc != DG_OK) {
+        size_t shown = 0;
+        for (size_t i = 0; i < diags.count; i++)
+            if (diags.items[i].severity == DG_SEV_ERROR && ++shown)
+                cli_print_diag(&diags.items[i]);
+        if (!shown)
+            cli_error("exposure: %s: %s", l->path, dg_strerror(rc));
+        goto done;
+    }
+    rows = malloc((e.n ? e.n : 1) * sizeof *rows);
+    if (!rows) {
+        cli_error("exposure: out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < e.n; k++)
+        rows[k] = &e.rows[k];
+    sort_ledger = l;
+    sort_by = key;
+    sort_focus = e.focus;
+    if (e.n > 1)
+        qsort(rows, e.n, sizeof *rows, compare_rows);
+    sort_ledger = NULL;
+    size_t nrows = top && top < e.n ? top : e.n;
+    if (json) {
+        *json = exposure_json(l, &e, rows, nrows);
+        ok = *json != NULL;
+    } else if (c->format == DG_OUT_JSON) {
+        json_t *doc = exposure_json(l, &e, rows, nrows);
+        ok = dg_json_write(doc, out);
+        json_decref(doc);
+    } else if (c->format == DG_OUT_CSV) {
+        ok = write_table(out, l, &e, rows, nrows, PART_ALL, DG_OUT_CSV);
+    } else {
+        ok = exposure_text(out, l, &e, rows, nrows, c, key);
+    }
+done:
+    free(rows);
+    dg_exposure_finish(&e);
+    dg_diags_finish(&diags);
+    return ok;
+}
+
+bool report_exposure(const dg_ledger *l, const cli_common *c, FILE *out,
+                     json_t **json)
+{
+    return exposure_run(l, c, NULL, SORT_PASS_THROUGH, 0, out, json);
+}
+
 int cmd_exposure(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -545,58 +610,13 @@ int cmd_exposure(int argc, char **argv)
     if (!l)
         return EXIT_TROUBLE;
 
-    int code = EXIT_TROUBLE;
-    dg_diags diags;
-    dg_diags_init(&diags);
-    dg_exposure e;
-    memset(&e, 0, sizeof e);
-    const dg_exposure_row **rows = NULL;
-    size_t focus;
-    int rc = dg_focus_resolve(l, focus_name, "exposure", &focus, &diags);
-    if (rc == DG_OK)
-        rc = dg_exposure_compute(l, &c.filter, focus, &e, &diags);
-    if (rc != DG_OK) {
-        size_t shown = 0;
-        for (size_t i = 0; i < diags.count; i++)
-            if (diags.items[i].severity == DG_SEV_ERROR && ++shown)
-                cli_print_diag(&diags.items[i]);
-        if (!shown)
-            cli_error("exposure: %s: %s", l->path, dg_strerror(rc));
-        goto done;
-    }
-    rows = malloc((e.n ? e.n : 1) * sizeof *rows);
-    if (!rows) {
-        cli_error("exposure: out of memory");
-        goto done;
-    }
-    for (size_t k = 0; k < e.n; k++)
-        rows[k] = &e.rows[k];
-    sort_ledger = l;
-    sort_by = key;
-    sort_focus = e.focus;
-    qsort(rows, e.n, sizeof *rows, compare_rows);
-    sort_ledger = NULL;
-    size_t nrows = top && top < e.n ? top : e.n;
-
     cli_output out;
-    if (!cli_output_open(&out, c.output))
-        goto done;
-    bool ok;
-    if (c.format == DG_OUT_JSON) {
-        json_t *doc = exposure_json(l, &e, rows, nrows);
-        ok = dg_json_write(doc, out.f);
-        json_decref(doc);
-    } else if (c.format == DG_OUT_CSV) {
-        ok = write_table(out.f, l, &e, rows, nrows, PART_ALL, DG_OUT_CSV);
-    } else {
-        ok = exposure_text(out.f, l, &e, rows, nrows, &c, key);
+    int code = EXIT_TROUBLE;
+    if (cli_output_open(&out, c.output)) {
+        bool ok = exposure_run(l, &c, focus_name, key, top, out.f, NULL);
+        if (cli_output_close(&out, ok) && ok)
+            code = EXIT_OK;
     }
-    if (cli_output_close(&out, ok))
-        code = EXIT_OK;
-done:
-    free(rows);
-    dg_exposure_finish(&e);
-    dg_diags_finish(&diags);
     dg_ledger_destroy(l);
     return code;
 }

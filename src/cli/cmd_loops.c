@@ -278,6 +278,7 @@ typedef struct loops_result {
     bool have_null;
     dg_loop_null null;
     const char *sort;
+    size_t show; /* text and md: at most this many rows; 0 = all */
 } loops_result;
 
 static void by_length_text(FILE *out, const dg_loop_stats *s)
@@ -392,10 +393,11 @@ static bool write_table(FILE *out, const view *v, const rec *recs, size_t n,
     }
     bool md = fmt == DG_OUT_MD;
     heading(out, v->l, res, md);
+    size_t shown = res->show && res->show < n ? res->show : n;
     if (n) {
         fputc('\n', out);
         dg_table_init(&t, table_cols, 8);
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < shown; i++) {
             const rec *r = &recs[i];
             dg_table_row(&t);
             dg_table_int(&t, 0, (long long)i + 1);
@@ -411,6 +413,10 @@ static bool write_table(FILE *out, const view *v, const rec *recs, size_t n,
         }
         ok = dg_table_write(&t, fmt, out);
         dg_table_finish(&t);
+        if (shown < n)
+            fprintf(out, "\n%zu more loop%s: 'dealgraph loops %s' lists them "
+                         "all.\n",
+                    n - shown, n - shown == 1 ? "" : "s", v->l->path);
         fprintf(out,
                 "\n%sA loop's value is its smallest hop: the most that can go "
                 "round. \"at least\" marks\n%sa hop with undisclosed legs; "
@@ -614,6 +620,57 @@ static bool parse_seconds(const char *arg, double *out)
         return false;
     *out = v;
     return true;
+}
+
+bool report_loops(const dg_ledger *l, const cli_common *c, FILE *out,
+                  json_t **json)
+{
+    dg_loop_options lo;
+    dg_loop_options_init(&lo);
+    lo.filter = c->filter;
+    lo.limit = 100000;
+    loops_result res;
+    memset(&res, 0, sizeof res);
+    res.opt = &lo;
+    res.sort = "value";
+    res.show = 20;
+    collected col;
+    collected_init(&col);
+    dg_diags diags;
+    dg_diags_init(&diags);
+    bool ok = false;
+    int rc = dg_loops_each(l, &lo, collect, &col, &res.stats, &diags);
+    if (rc == DG_OK && col.oom)
+        rc = DG_ENOMEM;
+    /* 200 rewirings, seed 1: the report's significance is reproducible */
+    if (rc == DG_OK) {
+        rc = dg_loops_null(l, &lo, 200, 1, &res.null);
+        res.have_null = rc == DG_OK;
+    }
+    if (rc != DG_OK) {
+        for (size_t i = 0; i < diags.count; i++)
+            cli_error("loops: %s", diags.items[i].message);
+        if (!diags.count)
+            cli_error("loops: %s", dg_strerror(rc));
+        goto done;
+    }
+    rec *recs = col.recs.data;
+    size_t n = col.recs.len;
+    sort_c = &col;
+    sort_l = l;
+    if (n > 1)
+        qsort(recs, n, sizeof *recs, cmp_value);
+    view vw = {l, &col};
+    if (json) {
+        *json = result_json(&vw, recs, n, &res);
+        ok = *json != NULL;
+    } else {
+        ok = write_table(out, &vw, recs, n, &res, c->format);
+    }
+done:
+    collected_finish(&col);
+    dg_diags_finish(&diags);
+    return ok;
 }
 
 int cmd_loops(int argc, char **argv)

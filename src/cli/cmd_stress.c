@@ -500,6 +500,86 @@ static int parse_shortfall(const char *arg, double *out)
     return 0;
 }
 
+/* Runs the stress model on `l` and writes the result in c->format to
+ * `out`, or, when `json` is not NULL, returns the JSON document there.
+ * Errors and warnings are printed; returns false after an error. */
+static bool stress_run_cli(const dg_ledger *l, const cli_common *c,
+                           dg_stress_options *so, const char *focus_name,
+                           size_t top, FILE *out, json_t **json)
+{
+    bool ok = false;
+    dg_diags diags;
+    dg_diags_init(&diags);
+    dg_stress_result s;
+    memset(&s, 0, sizeof s);
+    const dg_stress_row **rows = NULL;
+    int rc = dg_focus_resolve(l, focus_name, "stress", &so->focus, &diags);
+    if (rc == DG_OK)
+        rc = dg_stress_run(l, so, &s, &diags);
+    /* Errors first (the first line says what went wrong), then warnings. */
+    size_t errors = 0;
+    for (size_t i = 0; i < diags.count; i++)
+        if (diags.items[i].severity == DG_SEV_ERROR && ++errors)
+            cli_print_diag(&diags.items[i]);
+    if (rc != DG_OK) {
+        if (!errors)
+            cli_error("stress: %s: %s", l->path, dg_strerror(rc));
+        goto done;
+    }
+    for (size_t i = 0; i < diags.count; i++)
+        if (diags.items[i].severity == DG_SEV_WARNING)
+            cli_error("warning: %s", diags.items[i].message);
+
+    rows = malloc((s.n ? s.n : 1) * sizeof *rows);
+    if (!rows) {
+        cli_error("stress: out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < s.n; k++)
+        rows[k] = &s.rows[k];
+    sort_ledger = l;
+    sort_clearing = s.model == DG_MODEL_CLEARING;
+    sort_focus = s.focus;
+    if (s.n > 1)
+        qsort(rows, s.n, sizeof *rows, compare_rows);
+    sort_ledger = NULL;
+    size_t nrows = top && top < s.n ? top : s.n;
+    if (json) {
+        *json = stress_json(l, &s, rows, nrows);
+        ok = *json != NULL;
+    } else if (c->format == DG_OUT_JSON) {
+        json_t *doc = stress_json(l, &s, rows, nrows);
+        ok = dg_json_write(doc, out);
+        json_decref(doc);
+    } else if (c->format == DG_OUT_CSV) {
+        columns cols;
+        columns_init(&cols, l->companies[s.focus].name,
+                     s.model == DG_MODEL_CLEARING);
+        dg_table t;
+        dg_table_init(&t, cols.col, cols.n);
+        for (size_t k = 0; k < nrows; k++)
+            add_row(&t, l, &s, rows[k], true);
+        ok = dg_table_write(&t, DG_OUT_CSV, out);
+        dg_table_finish(&t);
+    } else {
+        ok = stress_text(out, l, &s, rows, nrows, c);
+    }
+done:
+    free(rows);
+    dg_stress_result_finish(&s);
+    dg_diags_finish(&diags);
+    return ok;
+}
+
+bool report_stress(const dg_ledger *l, const cli_common *c, FILE *out,
+                   json_t **json)
+{
+    dg_stress_options so;
+    dg_stress_options_init(&so);
+    so.filter = c->filter;
+    return stress_run_cli(l, c, &so, NULL, 0, out, json);
+}
+
 int cmd_stress(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -574,71 +654,14 @@ int cmd_stress(int argc, char **argv)
     if (!l)
         return EXIT_TROUBLE;
 
-    int code = EXIT_TROUBLE;
-    dg_diags diags;
-    dg_diags_init(&diags);
-    dg_stress_result s;
-    memset(&s, 0, sizeof s);
-    const dg_stress_row **rows = NULL;
     so.filter = c.filter;
-    int rc = dg_focus_resolve(l, focus_name, "stress", &so.focus, &diags);
-    if (rc == DG_OK)
-        rc = dg_stress_run(l, &so, &s, &diags);
-    /* Errors first (the first line says what went wrong), then warnings. */
-    size_t errors = 0;
-    for (size_t i = 0; i < diags.count; i++)
-        if (diags.items[i].severity == DG_SEV_ERROR && ++errors)
-            cli_print_diag(&diags.items[i]);
-    if (rc != DG_OK) {
-        if (!errors)
-            cli_error("stress: %s: %s", l->path, dg_strerror(rc));
-        goto done;
-    }
-    for (size_t i = 0; i < diags.count; i++)
-        if (diags.items[i].severity == DG_SEV_WARNING)
-            cli_error("warning: %s", diags.items[i].message);
-
-    rows = malloc((s.n ? s.n : 1) * sizeof *rows);
-    if (!rows) {
-        cli_error("stress: out of memory");
-        goto done;
-    }
-    for (size_t k = 0; k < s.n; k++)
-        rows[k] = &s.rows[k];
-    sort_ledger = l;
-    sort_clearing = s.model == DG_MODEL_CLEARING;
-    sort_focus = s.focus;
-    qsort(rows, s.n, sizeof *rows, compare_rows);
-    sort_ledger = NULL;
-    size_t nrows = top && top < s.n ? top : s.n;
-
     cli_output out;
-    if (!cli_output_open(&out, c.output))
-        goto done;
-    bool ok;
-    if (c.format == DG_OUT_JSON) {
-        json_t *doc = stress_json(l, &s, rows, nrows);
-        ok = dg_json_write(doc, out.f);
-        json_decref(doc);
-    } else if (c.format == DG_OUT_CSV) {
-        columns cols;
-        columns_init(&cols, l->companies[s.focus].name,
-                     s.model == DG_MODEL_CLEARING);
-        dg_table t;
-        dg_table_init(&t, cols.col, cols.n);
-        for (size_t k = 0; k < nrows; k++)
-            add_row(&t, l, &s, rows[k], true);
-        ok = dg_table_write(&t, DG_OUT_CSV, out.f);
-        dg_table_finish(&t);
-    } else {
-        ok = stress_text(out.f, l, &s, rows, nrows, &c);
+    int code = EXIT_TROUBLE;
+    if (cli_output_open(&out, c.output)) {
+        bool ok = stress_run_cli(l, &c, &so, focus_name, top, out.f, NULL);
+        if (cli_output_close(&out, ok) && ok)
+            code = EXIT_OK;
     }
-    if (cli_output_close(&out, ok))
-        code = EXIT_OK;
-done:
-    free(rows);
-    dg_stress_result_finish(&s);
-    dg_diags_finish(&diags);
     dg_ledger_destroy(l);
     return code;
 }

@@ -146,6 +146,21 @@ static bool summary_text(FILE *out, const dg_ledger *l, const dg_summary *s,
     return ok;
 }
 
+bool report_summary(const dg_ledger *l, const cli_common *c, FILE *out,
+                    json_t **json)
+{
+    dg_summary s;
+    if (dg_summary_compute(l, &c->filter, &s) != DG_OK) {
+        cli_error("summary: out of memory");
+        return false;
+    }
+    if (json) {
+        *json = summary_json(l, &s, &c->filter);
+        return *json != NULL;
+    }
+    return summary_text(out, l, &s, &c->filter, c->format);
+}
+
 int cmd_summary(int argc, char **argv)
 {
     static const struct option options[] = {

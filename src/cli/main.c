@@ -17,6 +17,7 @@ static const cli_command commands[] = {
     {"render", cmd_render, "Graphviz picture: SVG, PNG, PDF or annotated DOT"},
     {"check", cmd_check, "CI gate: exit 1 when a rule is broken"},
     {"diff", cmd_diff, "what changed between two ledgers: legs, loops, exposure"},
+    {"report", cmd_report, "everything above in one document (text, md, json, html)"},
     /* @commands */
 };
 
