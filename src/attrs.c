@@ -35,6 +35,8 @@ static const char *const graphviz_attrs[] = {
     "size", "splines", "style", "tailport", "taillabel", "target", "tooltip",
     "weight", "width", "xlabel", "fontpath", "compound", "dpi", "sides",
     "skew", "distortion", "regular", "charset", "forcelabels", "imagescale",
+    "overlap", "sep", "esep", "mindist", "splines", "K", "mode", "model",
+    "start", "epsilon", "maxiter", "root", "labelfontsize", "nojustify",
     NULL,
 };
 

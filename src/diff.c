@@ -305,6 +305,142 @@ done:
     return rc;
 }
 
+/* ---- companies -------------------------------------------------------------- */
+
+typedef struct named {
+    const char *name;
+    size_t index;
+} named;
+
+static int by_named(const void *a, const void *b)
+{
+    return strcmp(((const named *)a)->name, ((const named *)b)->name);
+}
+
+static named *names_sorted(const dg_ledger *l)
+{
+    named *v = malloc((l->ncompanies ? l->ncompanies : 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < l->ncompanies; i++)
+        v[i] = (named){l->companies[i].name, i};
+    if (l->ncompanies > 1)
+        qsort(v, l->ncompanies, sizeof *v, by_named);
+    return v;
+}
+
+static void compare_companies(const dg_company *a, const dg_company *b,
+                              changes *c)
+{
+    c->n = 0;
+    if (!same_str(a->label, b->label))
+        note(c, "label", dg_strdup(a->label ? a->label : ""),
+             dg_strdup(b->label ? b->label : ""));
+    if (a->sector != b->sector)
+        note(c, "sector", dg_strdup(dg_sector_name(a->sector)),
+             dg_strdup(dg_sector_name(b->sector)));
+    if (!same_num(a->equity, b->equity))
+        note(c, "equity", money_text(a->equity), money_text(b->equity));
+    if (!same_str(a->equity_basis, b->equity_basis))
+        note(c, "equity_basis", dg_strdup(a->equity_basis ? a->equity_basis : ""),
+             dg_strdup(b->equity_basis ? b->equity_basis : ""));
+    if (!same_date(a->equity_as_of, b->equity_as_of))
+        note(c, "equity_as_of", date_text(a->equity_as_of),
+             date_text(b->equity_as_of));
+    if (!same_num(a->cash, b->cash))
+        note(c, "cash", money_text(a->cash), money_text(b->cash));
+    if (!same_date(a->cash_as_of, b->cash_as_of))
+        note(c, "cash_as_of", date_text(a->cash_as_of), date_text(b->cash_as_of));
+    if (!same_num(a->outside_inflow, b->outside_inflow))
+        note(c, "outside_inflow", money_text(a->outside_inflow),
+             money_text(b->outside_inflow));
+    if (!same_num(a->capex, b->capex))
+        note(c, "capex", money_text(a->capex), money_text(b->capex));
+    if (!same_num(a->ebitda, b->ebitda)) {
+        /* EBITDA may be negative: money_text takes magnitudes */
+        char x[64] = "", y[64] = "";
+        if (dg_has(a->ebitda))
+            snprintf(x, sizeof x, "%.15g", a->ebitda);
+        if (dg_has(b->ebitda))
+            snprintf(y, sizeof y, "%.15g", b->ebitda);
+        note(c, "ebitda", dg_strdup(x), dg_strdup(y));
+    }
+    if (!same_str(a->period, b->period))
+        note(c, "period", dg_strdup(a->period ? a->period : ""),
+             dg_strdup(b->period ? b->period : ""));
+    if (!same_str(a->currency, b->currency))
+        note(c, "currency", dg_strdup(a->currency ? a->currency : ""),
+             dg_strdup(b->currency ? b->currency : ""));
+    if (!same_str(a->source, b->source))
+        note(c, "source", dg_strdup(a->source ? a->source : ""),
+             dg_strdup(b->source ? b->source : ""));
+    if (!same_str(a->note, b->note))
+        note(c, "note", dg_strdup(a->note ? a->note : ""),
+             dg_strdup(b->note ? b->note : ""));
+}
+
+static int diff_companies(const dg_ledger *before, const dg_ledger *after,
+                          dg_diff *out)
+{
+    named *a = names_sorted(before), *b = names_sorted(after);
+    size_t na = before->ncompanies, nb = after->ncompanies;
+    int rc = DG_ENOMEM;
+    out->companies_added = calloc(nb ? nb : 1, sizeof(char *));
+    out->companies_removed = calloc(na ? na : 1, sizeof(char *));
+    out->companies_changed = calloc(nb ? nb : 1, sizeof(dg_company_change));
+    if (!a || !b || !out->companies_added || !out->companies_removed ||
+        !out->companies_changed)
+        goto done;
+    size_t i = 0, j = 0;
+    changes c = {{{0}}, 0, false};
+    while (i < na || j < nb) {
+        int cmp = i >= na ? 1 : j >= nb ? -1 : strcmp(a[i].name, b[j].name);
+        if (cmp < 0) {
+            char *s = dg_strdup(a[i++].name);
+            if (!s)
+                goto done;
+            out->companies_removed[out->ncompanies_removed++] = s;
+        } else if (cmp > 0) {
+            char *s = dg_strdup(b[j++].name);
+            if (!s)
+                goto done;
+            out->companies_added[out->ncompanies_added++] = s;
+        } else {
+            compare_companies(&before->companies[a[i].index],
+                              &after->companies[b[j].index], &c);
+            if (c.oom)
+                goto done;
+            if (c.n) {
+                dg_company_change *x =
+                    &out->companies_changed[out->ncompanies_changed];
+                x->company = dg_strdup(b[j].name);
+                x->fields = malloc(c.n * sizeof *x->fields);
+                if (!x->company || !x->fields) {
+                    free(x->company);
+                    free(x->fields);
+                    x->company = NULL;
+                    x->fields = NULL;
+                    for (size_t k = 0; k < c.n; k++) {
+                        free(c.v[k].before);
+                        free(c.v[k].after);
+                    }
+                    goto done;
+                }
+                memcpy(x->fields, c.v, c.n * sizeof *x->fields);
+                x->nfields = c.n;
+                out->ncompanies_changed++;
+            }
+            i++;
+            j++;
+        }
+    }
+    rc = DG_OK;
+done:
+    free(a);
+    free(b);
+    return rc;
+}
+
 /* ---- loops and exposure ------------------------------------------------------ */
 
 static int diff_loops(const dg_ledger *before, const dg_ledger *after,
@@ -464,6 +600,8 @@ int dg_diff_compute(const dg_ledger *before, const dg_ledger *after,
     memset(out, 0, sizeof *out);
     int rc = diff_legs(before, after, out);
     if (rc == DG_OK)
+        rc = diff_companies(before, after, out);
+    if (rc == DG_OK)
         rc = diff_loops(before, after, &opt->loops, out);
     if (rc == DG_OK)
         rc = diff_exposure(before, after, opt, out);
@@ -483,6 +621,21 @@ void dg_diff_finish(dg_diff *d)
         }
         free(d->changed[i].fields);
     }
+    for (size_t i = 0; i < d->ncompanies_added; i++)
+        free(d->companies_added[i]);
+    for (size_t i = 0; i < d->ncompanies_removed; i++)
+        free(d->companies_removed[i]);
+    for (size_t i = 0; i < d->ncompanies_changed; i++) {
+        for (size_t k = 0; k < d->companies_changed[i].nfields; k++) {
+            free(d->companies_changed[i].fields[k].before);
+            free(d->companies_changed[i].fields[k].after);
+        }
+        free(d->companies_changed[i].fields);
+        free(d->companies_changed[i].company);
+    }
+    free(d->companies_added);
+    free(d->companies_removed);
+    free(d->companies_changed);
     for (size_t i = 0; i < d->nopened; i++) {
         free(d->opened[i].companies);
         free(d->opened[i].signature);
@@ -506,6 +659,8 @@ void dg_diff_finish(dg_diff *d)
 
 bool dg_diff_empty(const dg_diff *d)
 {
-    return !d->nadded && !d->nremoved && !d->nchanged && !d->nopened &&
-           !d->nclosed && !d->nexposure;
+    return !d->nadded && !d->nremoved && !d->nchanged &&
+           !d->ncompanies_added && !d->ncompanies_removed &&
+           !d->ncompanies_changed && !d->nopened && !d->nclosed &&
+           !d->nexposure;
 }

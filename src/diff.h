@@ -30,6 +30,13 @@ typedef struct dg_loop_ref {
     dg_pattern pattern;
 } dg_loop_ref;
 
+/* A company in both versions whose attributes differ. */
+typedef struct dg_company_change {
+    char *company; /* owned */
+    dg_field_change *fields;
+    size_t nfields;
+} dg_company_change;
+
 typedef struct dg_exposure_change {
     char *company; /* owned */
     double before, after; /* direct inflow share from the focus; NaN when
@@ -43,6 +50,10 @@ typedef struct dg_diff {
     size_t nremoved;
     dg_leg_change *changed;
     size_t nchanged;
+    char **companies_added, **companies_removed; /* names; owned */
+    size_t ncompanies_added, ncompanies_removed;
+    dg_company_change *companies_changed;
+    size_t ncompanies_changed;
     dg_loop_ref *opened, *closed;
     size_t nopened, nclosed;
     dg_exposure_change *exposure;
@@ -66,7 +77,7 @@ void dg_diff_options_init(dg_diff_options *o);
 int dg_diff_compute(const dg_ledger *before, const dg_ledger *after,
                     const dg_diff_options *opt, dg_diff *out);
 void dg_diff_finish(dg_diff *d);
-/* True when nothing changed (legs, loops or exposure). */
+/* True when nothing changed (legs, companies, loops or exposure). */
 bool dg_diff_empty(const dg_diff *d);
 
 /* The loops of one ledger, as references sorted by id (used by diff and

@@ -145,7 +145,12 @@ static int read_nodes(dg_ledger *l, Agraph_t *g, const dg_dot_scan *scan,
         dg_where w = {file, c->line, diags};
         for (Agsym_t *s = agnxtattr(g, AGNODE, NULL); s;
              s = agnxtattr(g, AGNODE, s)) {
-            rc = dg_company_set(c, s->name, agxget(n, s), &w);
+            char *v = agxget(n, s);
+            /* An HTML-like label (<...>) is a drawing, not a name: the
+             * renderer's annotated DOT writes one per company. */
+            if (strcmp(s->name, "label") == 0 && aghtmlstr(v))
+                continue;
+            rc = dg_company_set(c, s->name, v, &w);
             if (rc != DG_OK)
                 return rc;
         }

@@ -170,3 +170,36 @@ Test(diff, exposure_shares_that_moved_are_listed)
     dg_ledger_destroy(a);
     dg_ledger_destroy(b);
 }
+
+Test(diff, companies_added_removed_and_changed_are_listed)
+{
+    dg_ledger *a = load("digraph {\n  F [sector=\"lab\", equity=\"10B\"]\n"
+                        "  Gone [sector=\"other\"]\n"
+                        "  F -> A [kind=\"cloud\", amount=\"1B\", "
+                        "status=\"definitive\", announced=\"2025\"]\n}\n");
+    dg_ledger *b = load("digraph {\n  F [sector=\"lab\", equity=\"12B\", "
+                        "cash=\"1B\"]\n  New [sector=\"spv\"]\n"
+                        "  F -> A [kind=\"cloud\", amount=\"1B\", "
+                        "status=\"definitive\", announced=\"2025\"]\n}\n");
+    dg_diff d;
+    cr_assert_eq(dg_diff_compute(a, b, NULL, &d), DG_OK);
+    cr_expect_eq(d.nadded + d.nremoved + d.nchanged, 0, "the leg is the same");
+    cr_assert_eq(d.ncompanies_added, 1);
+    cr_expect_str_eq(d.companies_added[0], "New");
+    cr_assert_eq(d.ncompanies_removed, 1);
+    cr_expect_str_eq(d.companies_removed[0], "Gone");
+    cr_assert_eq(d.ncompanies_changed, 1);
+    const dg_company_change *c = &d.companies_changed[0];
+    cr_expect_str_eq(c->company, "F");
+    cr_assert_eq(c->nfields, 2);
+    cr_expect_str_eq(c->fields[0].field, "equity");
+    cr_expect_str_eq(c->fields[0].before, "$10B");
+    cr_expect_str_eq(c->fields[0].after, "$12B");
+    cr_expect_str_eq(c->fields[1].field, "cash");
+    cr_expect_str_eq(c->fields[1].before, "");
+    cr_expect_str_eq(c->fields[1].after, "$1B");
+    cr_expect_not(dg_diff_empty(&d));
+    dg_diff_finish(&d);
+    dg_ledger_destroy(a);
+    dg_ledger_destroy(b);
+}

@@ -183,6 +183,15 @@ static char *edited_ledger(void)
     cr_assert_not_null(leg);
     char *eol = strchr(leg, '\n');
     memmove(leg, eol + 1, strlen(eol + 1) + 1);
+    /* a company removed (Alibaba has no legs), one changed (NVIDIA's
+     * cash), and below one added (Newco) */
+    char *ali = strstr(text, "  \"Alibaba\" [");
+    cr_assert_not_null(ali);
+    char *ali_end = strchr(ali, '\n');
+    memmove(ali, ali_end + 1, strlen(ali_end + 1) + 1);
+    char *cash = strstr(text, "cash=\"60.608B\"");
+    cr_assert_not_null(cash);
+    memcpy(cash, "cash=\"61.608B\"", 14);
     char *amt = strstr(text, "amount=\"350M\"");
     cr_assert_not_null(amt);
     memcpy(amt, "amount=\"450M\"", 13);
@@ -194,7 +203,9 @@ static char *edited_ledger(void)
              "status=\"talks\", announced=\"2025-12-20\", deal=\"X1\", "
              "source=\"test\"];\n  \"OpenAI\" -> \"Meta\" [kind=\"services\", "
              "amount=\"1B\", status=\"talks\", announced=\"2025-12-21\", "
-             "source=\"test\"];\n}\n",
+             "source=\"test\"];\n  \"Newco\" -> \"OpenAI\" "
+             "[kind=\"services\", amount=\"1M\", status=\"talks\", "
+             "announced=\"2025-12-22\", source=\"test\"];\n}\n",
              text);
     free(text);
     char *p = temp_file("edited.dot", out);

@@ -69,6 +69,24 @@ static json_t *loops_json(const dg_loop_ref *v, size_t n)
     return arr;
 }
 
+static json_t *changes_json(const dg_field_change *f, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t k = 0; k < n; k++)
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "field",
+                                             f[k].field, "before", f[k].before,
+                                             "after", f[k].after));
+    return arr;
+}
+
+static json_t *names_json(char *const *v, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_string(v[i]));
+    return arr;
+}
+
 static json_t *diff_json(const dg_ledger *a, const dg_ledger *b,
                          const dg_diff *d)
 {
@@ -108,6 +126,18 @@ static json_t *diff_json(const dg_ledger *a, const dg_ledger *b,
     json_object_set_new(doc, "legs_added", added);
     json_object_set_new(doc, "legs_removed", removed);
     json_object_set_new(doc, "legs_changed", changed);
+    json_object_set_new(doc, "companies_added",
+                        names_json(d->companies_added, d->ncompanies_added));
+    json_object_set_new(doc, "companies_removed",
+                        names_json(d->companies_removed, d->ncompanies_removed));
+    json_t *cc = json_array();
+    for (size_t i = 0; i < d->ncompanies_changed; i++)
+        json_array_append_new(
+            cc, json_pack("{s:s, s:o}", "company",
+                          d->companies_changed[i].company, "changes",
+                          changes_json(d->companies_changed[i].fields,
+                                       d->companies_changed[i].nfields)));
+    json_object_set_new(doc, "companies_changed", cc);
     json_object_set_new(doc, "loops_opened", loops_json(d->opened, d->nopened));
     json_object_set_new(doc, "loops_closed", loops_json(d->closed, d->nclosed));
     json_object_set_new(doc, "exposure_changes", exposure);
@@ -164,6 +194,28 @@ static void diff_text(FILE *out, const dg_ledger *a, const dg_ledger *b,
                     b->legs[d->changed[i].after].line);
             for (size_t k = 0; k < d->changed[i].nfields; k++) {
                 const dg_field_change *f = &d->changed[i].fields[k];
+                fprintf(out, "%s    %s: \"%s\" -> \"%s\"\n", md ? "  " : "",
+                        f->field, f->before, f->after);
+            }
+        }
+    }
+    if (d->ncompanies_added || d->ncompanies_removed) {
+        fprintf(out, "%scompanies: %zu added, %zu removed\n%s",
+                md ? "\n### " : "", d->ncompanies_added, d->ncompanies_removed,
+                md ? "\n" : "");
+        for (size_t i = 0; i < d->ncompanies_added; i++)
+            fprintf(out, "%s+ %s\n", item, d->companies_added[i]);
+        for (size_t i = 0; i < d->ncompanies_removed; i++)
+            fprintf(out, "%s- %s\n", item, d->companies_removed[i]);
+    }
+    if (d->ncompanies_changed) {
+        fprintf(out, "%s%zu compan%s changed\n%s", md ? "\n### " : "",
+                d->ncompanies_changed,
+                d->ncompanies_changed == 1 ? "y" : "ies", md ? "\n" : "");
+        for (size_t i = 0; i < d->ncompanies_changed; i++) {
+            fprintf(out, "%s~ %s\n", item, d->companies_changed[i].company);
+            for (size_t k = 0; k < d->companies_changed[i].nfields; k++) {
+                const dg_field_change *f = &d->companies_changed[i].fields[k];
                 fprintf(out, "%s    %s: \"%s\" -> \"%s\"\n", md ? "  " : "",
                         f->field, f->before, f->after);
             }
