@@ -177,8 +177,11 @@ static void machine(const dg_cell *c, dg_buf *b)
 static bool right_aligned(const dg_table *t, size_t col)
 {
     for (size_t r = 0; r < t->nrows; r++) {
-        dg_cell_type ty = t->cells[r * t->ncols + col].type;
-        if (ty == DG_CELL_TEXT || ty == DG_CELL_BOOL)
+        const dg_cell *c = &t->cells[r * t->ncols + col];
+        /* "n/a" stands in for a missing number: it keeps the column's
+         * alignment */
+        if ((c->type == DG_CELL_TEXT && strcmp(c->text, "n/a") != 0) ||
+            c->type == DG_CELL_BOOL)
             return false;
     }
     return true;
@@ -221,6 +224,8 @@ static void text_line(writer_state *s, const char *const *values)
     for (size_t c = 0; c < s->t->ncols; c++) {
         size_t w = width(values[c]);
         bool last = c + 1 == s->t->ncols;
+        if (last && !values[c][0])
+            break; /* no trailing blanks */
         if (s->right[c])
             pad(s->out, s->widths[c] - w);
         fputs(values[c], s->out);
