@@ -26,6 +26,10 @@
  *  3. The search is iterative (explicit stack arrays: deep graphs cannot
  *     overflow the C stack), allocates nothing per cycle, and hands the
  *     callback the path array itself.
+ *  4. A component of at most 64 vertices searched without a bound (deal
+ *     graphs are mostly this) runs the same search on bit sets held in
+ *     machine words (search_small); the rest use the arrays described
+ *     below (search_from).
  *
  * One array, lock[v], holds all the pruning. Extending the path to v at
  * depth d (v would be the d-th vertex after s) is allowed iff d < lock[v].
@@ -68,10 +72,16 @@
  *    the list of each successor and the relax reaches it). Along a shortest
  *    way back x_0 .. x_D = s avoiding the path, (C) gives lock[x_i] >=
  *    L + 1 - (D - i) (the last hop is a closing vertex, always at cap L),
- *    so no extension that can still close within L is refused. Between two
- *    cycles nothing succeeds, locks only fall, and a vertex is entered at
- *    most L times (at strictly smaller depths): the O((n + e) L (c + 1))
- *    bound of [GS] stands. Johnson's search runs in O((n + e)(c + 1)).
+ *    so no extension that can still close within L is refused.
+ *    Work: between two success pops no lock rises, so a vertex is entered
+ *    at most L - 1 times (each time at a smaller depth); only the vertices
+ *    on the path of a reported cycle pop with success, at most L per cycle.
+ *    Hence O(L^2 (n + e)(c + 1)) for c cycles, polynomial in the output
+ *    ([GS] prove O(L (n + e)(c + 1)) for their variant); Johnson's search
+ *    is O((n + e)(c + 1)). Each start also costs one reverse pass, O(n + e),
+ *    as Johnson's recomputation of the start's component does. The tests
+ *    check that the traps which make bounded searches exponential (a chain
+ *    of diamonds, a detour through the start's neighbour) stay linear.
  *  Bounds of at least the component's size bound nothing and use the
  *  unbounded search, whose blocking is stronger.
  *
@@ -81,9 +91,9 @@
  * enumeration, and rotates each cycle to start at its smallest vertex before
  * the callback sees it. The locks work unchanged with t as the start.
  *
- * Counting (fn == NULL) takes the same path minus the callback; a vertex
- * pushed at depth L - 1 (which can only close, by the distance pruning) is
- * not scanned for successors.
+ * Counting (fn == NULL) takes the same path minus the callback and the
+ * global-id copy of the path; a vertex pushed at depth L - 1 (which can
+ * only close, by the distance pruning) is not scanned for successors.
  */
 #include "cycles.h"
 
@@ -350,9 +360,26 @@ static int search_from(engine *E, uint32_t s, uint32_t lo)
     uint32_t *path = E->path, *gpath = E->gpath, *it = E->it, *cap = E->cap;
     uint8_t *found = E->found;
     const bool bounded = E->bounded;
+    const bool want_path = E->fn != NULL;
     const uint32_t L = E->L;
     int rc = GO_ON;
     uint32_t nq = 0;
+    uint64_t steps = 0; /* kept in a register; added to E->steps at the end */
+
+    /* A start with no successor or no predecessor left in the search
+     * closes no cycle: skip its passes. */
+    {
+        uint32_t p = first[s], end = off[s + 1];
+        while (p < end && adj[p] < lo)
+            p++;
+        first[s] = p;
+        uint32_t q = rfirst[s], rend = roff[s + 1];
+        while (q < rend && radj[q] < lo)
+            q++;
+        rfirst[s] = q;
+        if (p == end || q == rend)
+            return GO_ON;
+    }
 
     /* Reverse BFS from s over vertices >= lo, at most L - 1 hops when
      * bounded: a member v gets lock = L + 1 - dist(v) (bounded) or OPEN.
@@ -421,10 +448,11 @@ static int search_from(engine *E, uint32_t s, uint32_t lo)
                 /* Extend the path to w. */
                 it[d] = p;
                 path[nd] = w;
-                gpath[nd] = glob[w];
+                if (want_path)
+                    gpath[nd] = glob[w];
                 lock[w] = nd;
                 flags[w] |= F_ONSTACK;
-                E->steps++;
+                steps++;
                 found[nd] = 0;
                 if (flags[w] & F_CLOSES) {
                     found[nd] = 1;
@@ -458,7 +486,12 @@ static int search_from(engine *E, uint32_t s, uint32_t lo)
             bool late;
             if (found[d]) {
                 found[d - 1] = 1;
-                late = bounded ? relax(E, v) : unblock(E, v);
+                if (bhead[v] == NIL) {
+                    /* Nothing waits on v: reopen it alone. */
+                    lock[v] = bounded ? cap[v] : OPEN;
+                    late = false;
+                } else
+                    late = bounded ? relax(E, v) : unblock(E, v);
             } else {
                 /* No cycle from v: it stays blocked (bounded: at depths
                  * >= d, lock[v] is already d) and waits on each successor
@@ -484,6 +517,7 @@ static int search_from(engine *E, uint32_t s, uint32_t lo)
     }
 
 cleanup:
+    E->steps += steps;
     /* Everything the start touched is in queue[0..nq) or is s. On STOP the
      * whole run ends, but cleaning is cheap and keeps the state sound. */
     for (uint32_t i = 0; i < nq; i++) {
@@ -559,6 +593,8 @@ static int search_small(engine *E, uint32_t s, uint32_t lo)
         return GO_ON;
 
     uint64_t onstack = 0, blocked = 0;
+    uint64_t steps = 0;
+    int rc = GO_ON;
     uint32_t d = 0;
     path[0] = s;
     gpath[0] = glob[s];
@@ -578,14 +614,18 @@ static int search_small(engine *E, uint32_t s, uint32_t lo)
             untried[nd] = succ[w] & member;
             found[nd] = 0;
             d = nd;
-            E->steps++;
+            steps++;
             if (closes & (one << w)) {
                 found[nd] = 1;
-                if (report(E, nd) == STOP)
-                    return STOP;
+                if (report(E, nd) == STOP) {
+                    rc = STOP;
+                    break;
+                }
             }
-            if (TICK(E))
-                return STOP;
+            if (TICK(E)) {
+                rc = STOP;
+                break;
+            }
             continue;
         }
         if (d == 0)
@@ -607,7 +647,8 @@ static int search_small(engine *E, uint32_t s, uint32_t lo)
             blocked |= one << v;
         d--;
     }
-    return GO_ON;
+    E->steps += steps;
+    return rc;
 }
 
 /* ---- components -------------------------------------------------------- */

@@ -15,34 +15,6 @@
 
 /* ---- name order ------------------------------------------------------------- */
 
-/* qsort has no context argument in C11: the ledger being sorted. Only ever
- * set for the duration of one qsort call (the library is not thread-safe,
- * like cgraph beneath it). */
-static const dg_ledger *sort_ledger;
-
-static int by_name(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return strcmp(sort_ledger->companies[x].name,
-                  sort_ledger->companies[y].name);
-}
-
-/* One leg's contribution to a pair of positions. */
-typedef struct contribution {
-    size_t i, j;
-    double v;
-} contribution;
-
-static int by_pair_then_value(const void *a, const void *b)
-{
-    const contribution *x = a, *y = b;
-    if (x->i != y->i)
-        return x->i < y->i ? -1 : 1;
-    if (x->j != y->j)
-        return x->j < y->j ? -1 : 1;
-    return (x->v > y->v) - (x->v < y->v);
-}
-
 /* ---- flows ------------------------------------------------------------------- */
 
 void dg_flows_finish(dg_flows *f)
@@ -76,7 +48,7 @@ int dg_flows_build(const dg_ledger *l, const dg_filter *filter,
 
     int rc = DG_OK;
     size_t nn = n ? n * n : 1, m = 0;
-    contribution *c = malloc((l->nlegs ? l->nlegs : 1) * sizeof *c);
+    dg_entry *c = malloc((l->nlegs ? l->nlegs : 1) * sizeof *c);
     double *given = malloc((n ? n : 1) * sizeof *given);
     out->n = n;
     out->company = malloc((n ? n : 1) * sizeof *out->company);
@@ -89,13 +61,7 @@ int dg_flows_build(const dg_ledger *l, const dg_filter *filter,
         rc = DG_ENOMEM;
         goto fail;
     }
-    for (size_t i = 0; i < n; i++)
-        out->company[i] = i;
-    sort_ledger = l;
-    qsort(out->company, n, sizeof *out->company, by_name);
-    sort_ledger = NULL;
-    for (size_t k = 0; k < n; k++)
-        out->rank[out->company[k]] = k;
+    dg_name_order(l, out->company, out->rank);
 
     for (size_t e = 0; e < l->nlegs; e++) {
         const dg_leg *leg = &l->legs[e];
@@ -110,18 +76,12 @@ int dg_flows_build(const dg_ledger *l, const dg_filter *filter,
             continue;
         }
         out->valued++;
-        c[m++] = (contribution){out->rank[leg->from], out->rank[leg->to], v};
+        c[m++] = (dg_entry){out->rank[leg->from], out->rank[leg->to], v};
     }
-    /* Add each pair's amounts smallest first, pairs in name order: the sums
-     * do not depend on the order of the legs in the file. */
-    qsort(c, m, sizeof *c, by_pair_then_value);
-    for (size_t k = 0; k < m; k++) {
-        out->flow[c[k].i * n + c[k].j] += c[k].v;
-        if (!isfinite(out->flow[c[k].i * n + c[k].j])) {
-            rc = DG_ELIMIT; /* only with absurd amounts: sums overflow */
-            goto fail;
-        }
-    }
+    /* pairs in name order, each pair's amounts smallest first */
+    rc = dg_netmath_sum_entries(c, m, n, out->flow);
+    if (rc != DG_OK)
+        goto fail;
     for (size_t k = 0; k < n * n; k++)
         out->total += out->flow[k];
 
@@ -458,11 +418,7 @@ int dg_focus_resolve(const dg_ledger *l, const char *name, const char *cmd,
         free(order);
         return DG_ENOMEM;
     }
-    for (size_t k = 0; k < n; k++)
-        order[k] = k;
-    sort_ledger = l;
-    qsort(order, n, sizeof *order, by_name);
-    sort_ledger = NULL;
+    dg_name_order(l, order, NULL);
     for (size_t k = 0; k < n; k++)
         cand[k] = l->companies[order[k]].name;
     const char *near[3];

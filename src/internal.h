@@ -51,6 +51,12 @@ size_t dg_utf8_check(const char *s, size_t len);
 /* Line number (1-based) of byte offset `off` in `text`. */
 long dg_line_of(const char *text, size_t off);
 
+/* Numbers the companies of `l` in name order (strcmp): company[k] is the
+ * ledger index of the k-th name, rank[c] the position of company c. Both
+ * arrays hold l->ncompanies entries, the caller's. Computations that run
+ * in name order give the same result whatever the order of the file. */
+void dg_name_order(const dg_ledger *l, size_t *company, size_t *rank);
+
 /* ---- files ------------------------------------------------------------- */
 
 /* Reads a whole file into memory (NUL-terminated; *len excludes the NUL).

@@ -108,16 +108,6 @@ static void graph_finish(company_graph *g)
     memset(g, 0, sizeof *g);
 }
 
-static const dg_ledger *sort_ledger; /* qsort has no context argument */
-
-static int by_name(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    int c = strcmp(sort_ledger->companies[x].name,
-                   sort_ledger->companies[y].name);
-    return c ? c : (x > y) - (x < y);
-}
-
 typedef struct arc {
     uint32_t u, v;
     size_t leg;
@@ -150,11 +140,7 @@ static int graph_build(company_graph *g, const dg_ledger *l,
         graph_finish(g);
         return DG_ENOMEM;
     }
-    for (size_t i = 0; i < n; i++)
-        g->company[i] = i;
-    sort_ledger = l;
-    qsort(g->company, n, sizeof *g->company, by_name);
-    sort_ledger = NULL;
+    dg_name_order(l, g->company, NULL);
     for (size_t v = 0; v < n; v++)
         g->vertex[g->company[v]] = (uint32_t)v;
 

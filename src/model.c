@@ -331,3 +331,32 @@ bool dg_kinds_parse(const char *text, unsigned *mask, const char **bad)
     *mask = m;
     return true;
 }
+
+/* ---- name order ------------------------------------------------------------- */
+
+/* qsort has no context argument in C11: the ledger being sorted, set only
+ * for the duration of one call (the library is not thread-safe, like
+ * cgraph beneath it). */
+static const dg_ledger *order_ledger;
+
+static int by_company_name(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(order_ledger->companies[x].name,
+                   order_ledger->companies[y].name);
+    return c ? c : (x > y) - (x < y);
+}
+
+void dg_name_order(const dg_ledger *l, size_t *company, size_t *rank)
+{
+    size_t n = l->ncompanies;
+    for (size_t i = 0; i < n; i++)
+        company[i] = i;
+    order_ledger = l;
+    if (n > 1)
+        qsort(company, n, sizeof *company, by_company_name);
+    order_ledger = NULL;
+    if (rank)
+        for (size_t k = 0; k < n; k++)
+            rank[company[k]] = k;
+}

@@ -422,3 +422,28 @@ const char *dg_netmath_hhi_band_name(dg_hhi_band band)
     }
     return "unconcentrated";
 }
+
+/* ---- building matrices ------------------------------------------------------ */
+
+static int by_entry(const void *a, const void *b)
+{
+    const dg_entry *x = a, *y = b;
+    if (x->i != y->i)
+        return x->i < y->i ? -1 : 1;
+    if (x->j != y->j)
+        return x->j < y->j ? -1 : 1;
+    return (x->v > y->v) - (x->v < y->v);
+}
+
+int dg_netmath_sum_entries(dg_entry *e, size_t m, size_t n, double *matrix)
+{
+    if (m > 1)
+        qsort(e, m, sizeof *e, by_entry);
+    for (size_t k = 0; k < m; k++) {
+        double *a = &matrix[e[k].i * n + e[k].j];
+        *a += e[k].v;
+        if (!isfinite(*a))
+            return DG_ELIMIT;
+    }
+    return DG_OK;
+}

@@ -187,4 +187,19 @@ dg_hhi_band dg_netmath_hhi_band(double hhi);
  * Static storage. */
 const char *dg_netmath_hhi_band_name(dg_hhi_band band);
 
+/* ---- building matrices ------------------------------------------------------ */
+
+/* One contribution to entry (i, j) of an n*n matrix. */
+typedef struct dg_entry {
+    size_t i, j;
+    double v;
+} dg_entry;
+
+/* Adds the m entries into the row-major n*n `matrix` (which the caller
+ * zeroed), each entry's values smallest first and entries in (i, j) order,
+ * so that the sums do not depend on the order the entries came in (the
+ * order of the legs in a file). Sorts `e` in place. Returns DG_OK, or
+ * DG_ELIMIT when a sum overflows (absurd amounts). */
+int dg_netmath_sum_entries(dg_entry *e, size_t m, size_t n, double *matrix);
+
 #endif /* DG_NETMATH_H */

@@ -5,6 +5,7 @@
  */
 #include "stressrun.h"
 #include "internal.h"
+#include "netmath.h"
 
 #include <limits.h>
 #include <math.h>
@@ -42,31 +43,6 @@ void dg_stress_options_init(dg_stress_options *o)
 
 /* ---- inputs --------------------------------------------------------------------- */
 
-/* Only set during one qsort call (qsort has no context argument). */
-static const dg_ledger *sort_ledger;
-
-static int by_name(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return strcmp(sort_ledger->companies[x].name,
-                  sort_ledger->companies[y].name);
-}
-
-typedef struct contribution {
-    size_t i, j;
-    double v;
-} contribution;
-
-static int by_pair_then_value(const void *a, const void *b)
-{
-    const contribution *x = a, *y = b;
-    if (x->i != y->i)
-        return x->i < y->i ? -1 : 1;
-    if (x->j != y->j)
-        return x->j < y->j ? -1 : 1;
-    return (x->v > y->v) - (x->v < y->v);
-}
-
 void dg_stress_inputs_finish(dg_stress_inputs *in)
 {
     if (!in)
@@ -95,12 +71,12 @@ int dg_stress_inputs_build(const dg_ledger *l, const dg_filter *filter,
     }
     size_t n = l->ncompanies;
     if (n > (size_t)INT_MAX || (n && n > SIZE_MAX / sizeof(double) / n) ||
-        l->nlegs > SIZE_MAX / 2 / sizeof(contribution))
+        l->nlegs > SIZE_MAX / 2 / sizeof(dg_entry))
         return DG_ELIMIT;
     size_t n1 = n ? n : 1;
     /* Under DebtRank an equity or debt leg i -> j makes two entries: j is
      * owed the money by i, and i holds a stake or loan in j. */
-    contribution *c = malloc((l->nlegs ? 2 * l->nlegs : 1) * sizeof *c);
+    dg_entry *c = malloc((l->nlegs ? 2 * l->nlegs : 1) * sizeof *c);
     out->n = n;
     out->company = malloc(n1 * sizeof *out->company);
     out->rank = malloc(n1 * sizeof *out->rank);
@@ -114,14 +90,9 @@ int dg_stress_inputs_build(const dg_ledger *l, const dg_filter *filter,
         dg_stress_inputs_finish(out);
         return DG_ENOMEM;
     }
-    for (size_t i = 0; i < n; i++)
-        out->company[i] = i;
-    sort_ledger = l;
-    qsort(out->company, n, sizeof *out->company, by_name);
-    sort_ledger = NULL;
+    dg_name_order(l, out->company, out->rank);
     for (size_t k = 0; k < n; k++) {
         const dg_company *co = &l->companies[out->company[k]];
-        out->rank[out->company[k]] = k;
         out->equity[k] = co->equity;
         out->has_equity[k] = dg_has(co->equity) && co->equity > 0.0;
         out->cash[k] = co->cash;
@@ -146,30 +117,23 @@ int dg_stress_inputs_build(const dg_ledger *l, const dg_filter *filter,
             continue; /* a company's claim on itself is no exposure */
         if (!debtrank) {
             /* Clearing: the leg is an obligation of `from` to pay `to`. */
-            c[m++] = (contribution){from, to, v};
+            c[m++] = (dg_entry){from, to, v};
             continue;
         }
         /* A_ij, what i loses if j fails. The recipient `to` is owed the
          * leg's value by `from` (payments, or for a warrant the shares). */
-        c[m++] = (contribution){to, from, v};
+        c[m++] = (dg_entry){to, from, v};
         /* An investor or lender holds a stake or a loan in the investee or
          * borrower, lost if that one fails. */
         if (leg->kind == DG_KIND_EQUITY || leg->kind == DG_KIND_DEBT)
-            c[m++] = (contribution){from, to, v};
+            c[m++] = (dg_entry){from, to, v};
     }
-    /* Sum each pair smallest first, pairs in name order. */
-    qsort(c, m, sizeof *c, by_pair_then_value);
-    for (size_t k = 0; k < m; k++) {
-        double *a = &out->exposure[c[k].i * n + c[k].j];
-        *a += c[k].v;
-        if (!isfinite(*a)) {
-            free(c);
-            dg_stress_inputs_finish(out);
-            return DG_ELIMIT;
-        }
-    }
+    /* pairs in name order, each pair's amounts smallest first */
+    int rc = dg_netmath_sum_entries(c, m, n, out->exposure);
     free(c);
-    return DG_OK;
+    if (rc != DG_OK)
+        dg_stress_inputs_finish(out);
+    return rc;
 }
 
 /* ---- results --------------------------------------------------------------------- */
