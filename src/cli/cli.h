@@ -84,6 +84,12 @@ int cli_common_option(cli_common *c, const char *cmd, int opt,
 /* Reports an option getopt could not take ("unknown option"). */
 int cli_bad_option(const char *cmd, char **argv);
 
+/* The one ledger a command takes after its options: an error (and NULL)
+ * unless exactly one is left, then cli_load. `usage` follows the command
+ * name in the message ("FILE", "[RULES] FILE"). */
+dg_ledger *cli_load_one(const cli_common *c, const char *cmd,
+                        const char *usage, int argc, char **argv);
+
 /* Loads a ledger, printing its errors (at most 10, then a count). Returns
  * NULL after printing when it cannot be used. */
 dg_ledger *cli_load(const char *path, const dg_load_options *opt);

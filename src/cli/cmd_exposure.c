@@ -601,12 +601,7 @@ int cmd_exposure(int argc, char **argv)
         if (r == 0)
             return cli_bad_option("exposure", argv);
     }
-    if (argc - optind != 1) {
-        cli_error("exposure: give exactly one ledger; usage: dealgraph "
-                  "exposure FILE");
-        return EXIT_TROUBLE;
-    }
-    dg_ledger *l = cli_load(argv[optind], &c.load);
+    dg_ledger *l = cli_load_one(&c, "exposure", "FILE", argc, argv);
     if (!l)
         return EXIT_TROUBLE;
 

@@ -256,12 +256,7 @@ int cmd_report(int argc, char **argv)
         if (r == 0)
             return cli_bad_option("report", argv);
     }
-    if (argc - optind != 1) {
-        cli_error("report: give exactly one ledger; usage: dealgraph report "
-                  "FILE");
-        return EXIT_TROUBLE;
-    }
-    dg_ledger *l = cli_load(argv[optind], &c.load);
+    dg_ledger *l = cli_load_one(&c, "report", "FILE", argc, argv);
     if (!l)
         return EXIT_TROUBLE;
     int code = EXIT_TROUBLE;

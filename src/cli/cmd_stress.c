@@ -645,12 +645,7 @@ int cmd_stress(int argc, char **argv)
         if (r == 0)
             return cli_bad_option("stress", argv);
     }
-    if (argc - optind != 1) {
-        cli_error("stress: give exactly one ledger; usage: dealgraph stress "
-                  "FILE");
-        return EXIT_TROUBLE;
-    }
-    dg_ledger *l = cli_load(argv[optind], &c.load);
+    dg_ledger *l = cli_load_one(&c, "stress", "FILE", argc, argv);
     if (!l)
         return EXIT_TROUBLE;
 

@@ -186,12 +186,7 @@ int cmd_summary(int argc, char **argv)
         if (r == 0)
             return cli_bad_option("summary", argv);
     }
-    if (argc - optind != 1) {
-        cli_error("summary: give exactly one ledger; usage: dealgraph "
-                  "summary FILE");
-        return EXIT_TROUBLE;
-    }
-    dg_ledger *l = cli_load(argv[optind], &c.load);
+    dg_ledger *l = cli_load_one(&c, "summary", "FILE", argc, argv);
     if (!l)
         return EXIT_TROUBLE;
     dg_summary s;

@@ -156,6 +156,17 @@ dg_ledger *cli_load(const char *path, const dg_load_options *opt)
     return l;
 }
 
+dg_ledger *cli_load_one(const cli_common *c, const char *cmd,
+                        const char *usage, int argc, char **argv)
+{
+    if (argc - optind != 1) {
+        cli_error("%s: give exactly one ledger; usage: dealgraph %s %s", cmd,
+                  cmd, usage);
+        return NULL;
+    }
+    return cli_load(argv[optind], &c->load);
+}
+
 bool cli_output_open(cli_output *o, const char *path)
 {
     memset(o, 0, sizeof *o);
