@@ -4,14 +4,17 @@
 #
 #   ./dev.sh run    install, build, and run dealgraph on the shipped ledger
 #   ./dev.sh test   install, build, and run every test (plain build, then
-#                   AddressSanitizer + UndefinedBehaviorSanitizer build)
+#                   AddressSanitizer + UndefinedBehaviorSanitizer build,
+#                   then the CLI under valgrind, then each fuzzer briefly)
 #   ./dev.sh build  install and build only
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages the build, the tests and the renderer need.
+# Debian packages the build, the tests and the renderer need (clang and
+# its runtime for the fuzzers, valgrind for the memcheck stage).
 PACKAGES=(gcc meson ninja-build pkg-config libigraph-dev libgraphviz-dev
-          graphviz libcriterion-dev libjansson-dev libxml2-dev git python3)
+          graphviz libcriterion-dev libjansson-dev libxml2-dev git python3
+          clang libclang-rt-14-dev valgrind)
 
 install_missing() {
     local missing=() p
@@ -87,6 +90,16 @@ run_tests() {
     fi
     rm -rf "$logs"
     echo "sanitizers: no reports"
+
+    # The CLI under valgrind on the shipped ledger (tests/valgrind.supp:
+    # Graphviz, pango and fontconfig leaks only).
+    echo "== the CLI under valgrind (tests/valgrind.sh)"
+    tests/valgrind.sh build
+
+    # Each libFuzzer target for a short, fixed time (docs/robustness.md);
+    # a crash, a leak or a broken property fails the run.
+    echo "== fuzzers, 25 s each (tests/fuzz/run.sh)"
+    tests/fuzz/run.sh -t 25 -j 2
 }
 
 case "${1:-}" in

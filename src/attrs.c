@@ -121,19 +121,23 @@ static int set_string(char **out, const char *value)
     return DG_OK;
 }
 
-/* "one of a, b, c" for a NULL-terminated or counted name list. */
-static const char *one_of(const char *(*name)(int), int count, dg_buf *b)
+/* "a, b, c" for a counted name list, written into buf (n bytes): the lists
+ * are short and fixed, so no allocation (that could fail) is needed. */
+static const char *one_of(const char *(*name)(int), int count, char *buf,
+                          size_t n)
 {
-    dg_buf_clear(b);
+    size_t len = 0;
+    buf[0] = '\0';
     for (int i = 0; i < count; i++) {
-        const char *n = name(i);
-        if (!n[0])
+        const char *w = name(i);
+        if (!w[0])
             continue;
-        if (b->len)
-            dg_buf_puts(b, ", ");
-        dg_buf_puts(b, n);
+        int k = snprintf(buf + len, n - len, "%s%s", len ? ", " : "", w);
+        if (k < 0 || (size_t)k >= n - len)
+            break;
+        len += (size_t)k;
     }
-    return b->data ? b->data : "";
+    return buf;
 }
 
 static const char *kind_i(int i) { return dg_kind_name((dg_kind)i); }
@@ -147,21 +151,20 @@ static void bad_word(const dg_where *w, const char *what, const char *name,
     for (int i = 0; i < count && i < 16; i++)
         cands[i] = names(i);
     const char *near = dg_closest(value, cands, (size_t)count);
-    dg_buf q, all;
+    dg_buf q;
     dg_buf_init(&q);
-    dg_buf_init(&all);
-    one_of(names, count, &all);
+    char all[256];
+    one_of(names, count, all, sizeof all);
     if (near)
         dg_diags_add(w->diags, DG_SEV_ERROR, w->file, w->line,
                      "%s: %s \"%s\" is not known; did you mean \"%s\"? (one "
                      "of %s)",
-                     what, name, dg_quote(value, 40, &q), near, all.data);
+                     what, name, dg_quote(value, 40, &q), near, all);
     else
         dg_diags_add(w->diags, DG_SEV_ERROR, w->file, w->line,
                      "%s: %s \"%s\" is not known; use one of %s", what, name,
-                     dg_quote(value, 40, &q), all.data);
+                     dg_quote(value, 40, &q), all);
     dg_buf_finish(&q);
-    dg_buf_finish(&all);
 }
 
 static void unknown_attr(const dg_where *w, const char *what, const char *name,
@@ -258,22 +261,20 @@ int dg_leg_set(dg_leg *leg, dg_leg_seen *seen, const char *name,
 void dg_leg_validate(const dg_leg *leg, const dg_leg_seen *seen,
                      const char *what, bool strict, const dg_where *w)
 {
-    dg_buf all;
-    dg_buf_init(&all);
+    char all[256];
     if (!seen->kind)
         dg_diags_add(w->diags, DG_SEV_ERROR, w->file, w->line,
                      "%s: missing kind; add kind=\"...\" with one of %s",
-                     what, one_of(kind_i, DG_KIND_COUNT, &all));
+                     what, one_of(kind_i, DG_KIND_COUNT, all, sizeof all));
     if (!seen->status)
         dg_diags_add(w->diags, DG_SEV_ERROR, w->file, w->line,
                      "%s: missing status; add status=\"...\" with one of %s",
-                     what, one_of(status_i, DG_STATUS_COUNT, &all));
+                     what, one_of(status_i, DG_STATUS_COUNT, all, sizeof all));
     if (!seen->announced)
         dg_diags_add(w->diags, DG_SEV_ERROR, w->file, w->line,
                      "%s: missing announced; add the announcement date as "
                      "YYYY, YYYY-MM or YYYY-MM-DD",
                      what);
-    dg_buf_finish(&all);
     bool low = dg_has(leg->amount_low), high = dg_has(leg->amount_high);
     if (low != high)
         dg_diags_add(w->diags, DG_SEV_ERROR, w->file, w->line,
@@ -313,7 +314,12 @@ int dg_company_set(dg_company *c, const char *name, const char *value,
     dg_buf_init(&what);
     dg_buf_init(&q);
     dg_buf_printf(&what, "company %s", dg_quote(c->name, 60, &q));
-    const char *wh = what.data ? what.data : "company";
+    if (what.oom) { /* messages would not say which company */
+        dg_buf_finish(&what);
+        dg_buf_finish(&q);
+        return DG_ENOMEM;
+    }
+    const char *wh = what.data;
     int rc = DG_OK;
     if (strcmp(name, "label") == 0) {
         rc = set_string(&c->label, value);

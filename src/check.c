@@ -38,9 +38,11 @@ static int by_key(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-/* Where a company shows up first: its declaration, else its first leg. */
-static void company_where(const dg_ledger *l, size_t i, const char **file,
-                          long *line)
+/* Where a company shows up first: its declaration, else its first leg
+ * (first_leg[i]: the line of company i's first leg, 0 when it has none;
+ * worked out once, so that many near-duplicate names stay linear). */
+static void company_where(const dg_ledger *l, const long *first_leg, size_t i,
+                          const char **file, long *line)
 {
     const dg_company *c = &l->companies[i];
     if (c->line) {
@@ -49,13 +51,20 @@ static void company_where(const dg_ledger *l, size_t i, const char **file,
         return;
     }
     *file = l->legs_file;
-    *line = 0;
-    for (size_t k = 0; k < l->nlegs; k++) {
-        if (l->legs[k].from == i || l->legs[k].to == i) {
-            *line = l->legs[k].line;
-            return;
-        }
+    *line = first_leg ? first_leg[i] : 0;
+}
+
+/* The line of each company's first leg; NULL when memory ran out. */
+static long *first_leg_lines(const dg_ledger *l)
+{
+    long *first = calloc(l->ncompanies ? l->ncompanies : 1, sizeof *first);
+    if (!first)
+        return NULL;
+    for (size_t k = l->nlegs; k-- > 0;) {
+        first[l->legs[k].from] = l->legs[k].line;
+        first[l->legs[k].to] = l->legs[k].line;
     }
+    return first;
 }
 
 static void check_names(const dg_ledger *l, dg_diags *diags)
@@ -77,20 +86,25 @@ static void check_names(const dg_ledger *l, dg_diags *diags)
         k++;
     }
     qsort(v, k, sizeof *v, by_key);
+    long *first_leg = NULL;
     dg_buf q1, q2;
     dg_buf_init(&q1);
     dg_buf_init(&q2);
+    size_t first = 0; /* the first spelling of the current group (lowest
+                         index) */
     for (size_t i = 1; i < k; i++) {
-        if (strcmp(v[i].key, v[i - 1].key) != 0)
+        if (strcmp(v[i].key, v[i - 1].key) != 0) {
+            first = i;
             continue;
-        /* v[i-1] is the first spelling of the group (lowest index) */
-        size_t first = i - 1;
-        while (first > 0 && strcmp(v[first - 1].key, v[i].key) == 0)
-            first--;
+        }
+        if (!first_leg && !(first_leg = first_leg_lines(l))) {
+            diags->oom = true;
+            break;
+        }
         const char *file, *ffile;
         long line, fline;
-        company_where(l, v[i].index, &file, &line);
-        company_where(l, v[first].index, &ffile, &fline);
+        company_where(l, first_leg, v[i].index, &file, &line);
+        company_where(l, first_leg, v[first].index, &ffile, &fline);
         dg_diags_add(diags, DG_SEV_WARNING, file, line,
                      "company \"%s\" differs from \"%s\" (line %ld) only in "
                      "case or spacing; use one spelling for one company",
@@ -100,6 +114,7 @@ static void check_names(const dg_ledger *l, dg_diags *diags)
     }
     dg_buf_finish(&q1);
     dg_buf_finish(&q2);
+    free(first_leg);
 done:
     for (size_t i = 0; i < k; i++)
         free(v[i].key);

@@ -169,6 +169,8 @@ typedef struct engine {
     bool timed;
     clock_t deadline;
     uint32_t ticks;
+    void (*progress)(uint64_t cycles, void *ctx);
+    void *progress_ctx;
 } engine;
 
 void dg_cycle_options_init(dg_cycle_options *o)
@@ -180,6 +182,8 @@ void dg_cycle_options_init(dg_cycle_options *o)
     o->through = UINT32_MAX;
     o->max_seconds = 0;
     o->no_bitsets = false;
+    o->progress = NULL;
+    o->progress_ctx = NULL;
 }
 
 /* ---- input checks ------------------------------------------------------ */
@@ -222,6 +226,8 @@ static bool graph_valid(const dg_digraph *g)
 static bool out_of_time(engine *E)
 {
     E->ticks = TICKS;
+    if (E->progress)
+        E->progress(E->cycles, E->progress_ctx);
     if (!E->timed)
         return false;
     clock_t now = clock();
@@ -236,17 +242,10 @@ static bool out_of_time(engine *E)
 
 /* ---- reporting --------------------------------------------------------- */
 
-/* The path path[0..depth] closes back to path[0]: a cycle of depth + 1
- * vertices. Returns STOP when the callback asks to stop. */
-static int report(engine *E, uint32_t depth)
+/* Hands the cycle path[0..len) to the callback, rotated to its smallest
+ * vertex in through mode. Returns STOP when the callback asks to stop. */
+static int call_back(engine *E, size_t len)
 {
-    size_t len = (size_t)depth + 1;
-    if (len < E->min_len)
-        return GO_ON;
-    E->cycles++;
-    E->by_length[len <= 64 ? len : 0]++;
-    if (!E->fn)
-        return GO_ON;
     const uint32_t *vs = E->gpath;
     if (E->rotate) {
         /* Local ids follow global order, so the smallest local id on the
@@ -268,6 +267,20 @@ static int report(engine *E, uint32_t depth)
         return STOP;
     }
     return GO_ON;
+}
+
+/* The path path[0..depth] closes back to path[0]: a cycle of depth + 1
+ * vertices. Counting is inline (in count mode it is all there is to do per
+ * cycle); the callback is not. Returns STOP when the callback asks to
+ * stop. */
+static inline int report(engine *E, uint32_t depth)
+{
+    size_t len = (size_t)depth + 1;
+    if (len < E->min_len)
+        return GO_ON;
+    E->cycles++;
+    E->by_length[len <= 64 ? len : 0]++;
+    return E->fn ? call_back(E, len) : GO_ON;
 }
 
 /* ---- blocking ---------------------------------------------------------- */
@@ -745,6 +758,10 @@ static int strong_components(const dg_digraph *g, uint32_t *cid,
     uint32_t m = g->off[g->n];
     bool have_edges = false, have_graph = false, have_memb = false,
          have_csize = false;
+    /* igraph's default handler aborts; the codes are checked here, so run
+     * with the one that only returns (whoever calls the library) */
+    igraph_error_handler_t *old =
+        igraph_set_error_handler(igraph_error_handler_ignore);
 
     e = igraph_vector_int_init(&edges, 2 * (igraph_integer_t)m);
     if (e != IGRAPH_SUCCESS) {
@@ -804,6 +821,7 @@ done:
         igraph_destroy(&ig);
     if (have_edges)
         igraph_vector_int_destroy(&edges);
+    igraph_set_error_handler(old);
     return status;
 }
 
@@ -845,6 +863,8 @@ int dg_cycles_each(const dg_digraph *g, const dg_cycle_options *opt,
     E.no_bitsets = opt->no_bitsets;
     E.fn = fn;
     E.ctx = ctx;
+    E.progress = opt->progress;
+    E.progress_ctx = opt->progress_ctx;
     E.ticks = TICKS;
     if (opt->max_seconds > 0) {
         /* CPU time (clock()), read every TICKS units of work. A limit past

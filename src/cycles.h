@@ -38,6 +38,11 @@ typedef struct dg_cycle_options {
     bool no_bitsets;      /* tests and benchmarks only: search components of
                              <= 64 vertices with the general arrays instead
                              of bit sets (same results, slower) */
+    /* Called with the cycles found so far every 65536 units of work (the
+     * engine counts work, it does not read a clock for this), for a
+     * progress display; NULL = none. */
+    void (*progress)(uint64_t cycles, void *ctx);
+    void *progress_ctx;
 } dg_cycle_options;
 
 typedef struct dg_cycle_stats {

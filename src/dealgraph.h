@@ -217,9 +217,12 @@ dg_ledger *dg_ledger_create(void);
 void dg_ledger_destroy(dg_ledger *l);
 /* Index of the company named exactly `name`, or (size_t)-1. */
 size_t dg_ledger_find(const dg_ledger *l, const char *name);
-/* Finds or adds a company by name; sets *index. DG_OK or DG_ENOMEM. */
+/* Finds or adds a company by name; sets *index. DG_OK, DG_ENOMEM, or
+ * DG_ELIMIT when the ledger already holds DG_MAX_COMPANIES. */
 int dg_ledger_company(dg_ledger *l, const char *name, size_t *index);
-/* Appends a leg (copied; string fields are duplicated). */
+/* Appends a leg (copied; string fields are duplicated). DG_OK, DG_ENOMEM,
+ * DG_EUSAGE (a company index out of range), or DG_ELIMIT when the ledger
+ * already holds DG_MAX_LEGS. */
 int dg_ledger_add_leg(dg_ledger *l, const dg_leg *leg);
 
 /* ---- amount scenarios and filters -------------------------------------- */
@@ -267,6 +270,12 @@ typedef struct dg_load_options {
 
 /* 256 MiB: a ledger is text that people edit; more is a mistake. */
 #define DG_MAX_INPUT_BYTES ((size_t)256 << 20)
+/* At most a million companies and a million legs in one ledger (a DOT
+ * edge statement between subgraphs, {a b} -> {c d}, makes a leg for every
+ * pair, so a small file could otherwise ask for billions). Larger input is
+ * refused with a message naming the line, status DG_ELIMIT. */
+#define DG_MAX_COMPANIES ((size_t)1000000)
+#define DG_MAX_LEGS ((size_t)1000000)
 
 void dg_load_options_init(dg_load_options *o);
 

@@ -77,6 +77,21 @@ int dg_diags_add(dg_diags *d, dg_severity sev, const char *file, long line,
             b.oom = true;
         }
     }
+    /* A message is one printable line whatever the input held: company
+     * names and values reach many messages, and a raw newline or escape
+     * sequence would break FILE:LINE output (or drive the terminal). */
+    if (!b.oom && b.data) {
+        bool raw = false;
+        for (const char *p = b.data; *p && !raw; p++)
+            raw = (unsigned char)*p < 0x20 || *p == 0x7f;
+        if (raw) {
+            dg_buf q;
+            dg_buf_init(&q);
+            dg_quote(b.data, SIZE_MAX, &q);
+            dg_buf_finish(&b);
+            b = q;
+        }
+    }
     char *msg = dg_buf_take(&b);
     char *f = file ? dg_strdup(file) : NULL;
     if (!msg || (file && !f)) {

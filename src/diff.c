@@ -15,6 +15,7 @@ void dg_diff_options_init(dg_diff_options *o)
     memset(o, 0, sizeof *o);
     dg_loop_options_init(&o->loops);
     o->loops.limit = 1000000;
+    o->loops.max_seconds = DG_LOOPS_AUTO_SECONDS;
     o->min_share_change = 1e-4;
 }
 
@@ -25,11 +26,23 @@ typedef struct ref_list {
     dg_loop_ref *v;
     size_t n, cap;
     bool oom;
+    size_t bytes; /* held so far, against DG_LOOPS_MAX_BYTES */
+    bool full;
 } ref_list;
 
 static int add_ref(const dg_loop *loop, void *ctx)
 {
     ref_list *r = ctx;
+    /* long loops of long names: stop at the budget, not at the last byte
+     * of memory */
+    size_t need = sizeof *r->v + 16;
+    for (size_t i = 0; i < loop->length; i++)
+        need += strlen(r->l->companies[loop->companies[i]].name) + 3;
+    if (r->bytes + need > DG_LOOPS_MAX_BYTES) {
+        r->full = true;
+        return 1;
+    }
+    r->bytes += need;
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 64;
         dg_loop_ref *p = realloc(r->v, cap * sizeof *p);
@@ -47,11 +60,15 @@ static int add_ref(const dg_loop *loop, void *ctx)
             dg_buf_puts(&b, " > ");
         dg_buf_puts(&b, r->l->companies[loop->companies[i % loop->length]].name);
     }
-    char sig[512];
+    /* the signature in full: a long loop's can outgrow any fixed buffer */
+    size_t cap = 16;
+    for (size_t i = 0; i < loop->length; i++)
+        cap += 1 + (size_t)DG_KIND_COUNT * 9;
+    char *sig = malloc(cap);
     dg_loop_ref *x = &r->v[r->n];
     memcpy(x->id, loop->id, sizeof x->id);
     x->companies = dg_buf_take(&b);
-    x->signature = dg_strdup(dg_loop_signature(loop, sig, sizeof sig));
+    x->signature = sig ? dg_loop_signature(loop, sig, cap) : NULL;
     x->value = loop->value;
     x->pattern = loop->pattern;
     if (!x->companies || !x->signature) {
@@ -81,12 +98,12 @@ void dg_loop_refs_free(dg_loop_ref *refs, size_t n)
 int dg_loop_refs(const dg_ledger *l, const dg_loop_options *opt,
                  dg_loop_ref **refs, size_t *n)
 {
-    ref_list r = {l, NULL, 0, 0, false};
+    ref_list r = {l, NULL, 0, 0, false, 0, false};
     dg_loop_stats st;
     int rc = dg_loops_each(l, opt, add_ref, &r, &st, NULL);
     if (rc == DG_OK && r.oom)
         rc = DG_ENOMEM;
-    if (rc == DG_OK && (st.truncated || st.timed_out))
+    if (rc == DG_OK && (st.truncated || st.timed_out || r.full))
         rc = DG_ELIMIT;
     if (rc != DG_OK) {
         dg_loop_refs_free(r.v, r.n);
@@ -192,6 +209,15 @@ typedef struct changes {
     bool oom;
 } changes;
 
+static void changes_clear(changes *c)
+{
+    for (size_t k = 0; k < c->n; k++) {
+        free(c->v[k].before);
+        free(c->v[k].after);
+    }
+    c->n = 0;
+}
+
 static void note(changes *c, const char *field, char *before, char *after)
 {
     if (!before || !after) {
@@ -248,6 +274,90 @@ static int by_after(const void *a, const void *b)
     return (x->after > y->after) - (x->after < y->after);
 }
 
+/* Records the pair (old leg a, new leg b) as changed when it differs. */
+static int pair_legs(const dg_ledger *before, const dg_ledger *after,
+                     size_t a, size_t b, dg_diff *out)
+{
+    changes c = {{{0}}, 0, false};
+    compare_legs(&before->legs[a], &after->legs[b], &c);
+    if (c.oom) {
+        changes_clear(&c);
+        return DG_ENOMEM;
+    }
+    if (!c.n)
+        return DG_OK;
+    dg_leg_change *x = &out->changed[out->nchanged];
+    x->fields = malloc(c.n * sizeof *x->fields);
+    if (!x->fields) {
+        changes_clear(&c);
+        return DG_ENOMEM;
+    }
+    memcpy(x->fields, c.v, c.n * sizeof *x->fields);
+    x->nfields = c.n;
+    x->before = a;
+    x->after = b;
+    out->nchanged++;
+    return DG_OK;
+}
+
+static bool legs_equal(const dg_leg *a, const dg_leg *b)
+{
+    changes c = {{{0}}, 0, false};
+    compare_legs(a, b, &c);
+    bool same = c.n == 0 && !c.oom;
+    changes_clear(&c);
+    return same;
+}
+
+/* One identity group: old legs ka[i0..i1), new legs kb[j0..j1). Legs
+ * equal in every attribute pair first (so a leg inserted among alike legs
+ * is the one added); the rest pair in file order; extras are added or
+ * removed. */
+static int diff_group(const dg_ledger *before, const dg_ledger *after,
+                      const keyed *ka, size_t i0, size_t i1, const keyed *kb,
+                      size_t j0, size_t j1, dg_diff *out)
+{
+    size_t na = i1 - i0, nb = j1 - j0;
+    bool *used_a = calloc(na, sizeof *used_a), *used_b = calloc(nb, 1);
+    int rc = DG_ENOMEM;
+    if (!used_a || !used_b)
+        goto done;
+    /* (the search is quadratic: huge groups of alike legs pair in order) */
+    if ((na > 1 || nb > 1) && na * nb <= 1000000) {
+        for (size_t x = 0; x < na; x++)
+            for (size_t y = 0; y < nb; y++)
+                if (!used_b[y] && legs_equal(&before->legs[ka[i0 + x].index],
+                                             &after->legs[kb[j0 + y].index])) {
+                    used_a[x] = used_b[y] = true;
+                    break;
+                }
+    }
+    /* (one old and one new leg: they are the same leg, changed or not) */
+    size_t y = 0;
+    for (size_t x = 0; x < na; x++) {
+        if (used_a[x])
+            continue;
+        while (y < nb && used_b[y])
+            y++;
+        if (y == nb) {
+            out->removed[out->nremoved++] = ka[i0 + x].index;
+            continue;
+        }
+        used_b[y] = true;
+        rc = pair_legs(before, after, ka[i0 + x].index, kb[j0 + y].index, out);
+        if (rc != DG_OK)
+            goto done;
+    }
+    for (y = 0; y < nb; y++)
+        if (!used_b[y])
+            out->added[out->nadded++] = kb[j0 + y].index;
+    rc = DG_OK;
+done:
+    free(used_a);
+    free(used_b);
+    return rc;
+}
+
 static int diff_legs(const dg_ledger *before, const dg_ledger *after,
                      dg_diff *out)
 {
@@ -260,8 +370,8 @@ static int diff_legs(const dg_ledger *before, const dg_ledger *after,
     if (!ka || !kb || !out->added || !out->removed || !out->changed)
         goto done;
     size_t i = 0, j = 0;
-    changes c = {{{0}}, 0, false};
-    while (i < before->nlegs || j < after->nlegs) {
+    rc = DG_OK;
+    while (rc == DG_OK && (i < before->nlegs || j < after->nlegs)) {
         int cmp = i >= before->nlegs  ? 1
                   : j >= after->nlegs ? -1
                                       : strcmp(ka[i].key, kb[j].key);
@@ -270,35 +380,21 @@ static int diff_legs(const dg_ledger *before, const dg_ledger *after,
         } else if (cmp > 0) {
             out->added[out->nadded++] = kb[j++].index;
         } else {
-            /* same identity: the k-th old pairs with the k-th new */
-            compare_legs(&before->legs[ka[i].index],
-                         &after->legs[kb[j].index], &c);
-            if (c.oom)
-                goto done;
-            if (c.n) {
-                dg_leg_change *x = &out->changed[out->nchanged];
-                x->fields = malloc(c.n * sizeof *x->fields);
-                if (!x->fields) {
-                    for (size_t k = 0; k < c.n; k++) {
-                        free(c.v[k].before);
-                        free(c.v[k].after);
-                    }
-                    goto done;
-                }
-                memcpy(x->fields, c.v, c.n * sizeof *x->fields);
-                x->nfields = c.n;
-                x->before = ka[i].index;
-                x->after = kb[j].index;
-                out->nchanged++;
-            }
-            i++;
-            j++;
+            size_t i1 = i, j1 = j;
+            while (i1 < before->nlegs && strcmp(ka[i1].key, ka[i].key) == 0)
+                i1++;
+            while (j1 < after->nlegs && strcmp(kb[j1].key, kb[j].key) == 0)
+                j1++;
+            rc = diff_group(before, after, ka, i, i1, kb, j, j1, out);
+            i = i1;
+            j = j1;
         }
     }
+    if (rc != DG_OK)
+        goto done;
     qsort(out->added, out->nadded, sizeof(size_t), by_size);
     qsort(out->removed, out->nremoved, sizeof(size_t), by_size);
     qsort(out->changed, out->nchanged, sizeof *out->changed, by_after);
-    rc = DG_OK;
 done:
     free_keys(ka, before->nlegs);
     free_keys(kb, after->nlegs);
@@ -408,8 +504,10 @@ static int diff_companies(const dg_ledger *before, const dg_ledger *after,
         } else {
             compare_companies(&before->companies[a[i].index],
                               &after->companies[b[j].index], &c);
-            if (c.oom)
+            if (c.oom) {
+                changes_clear(&c);
                 goto done;
+            }
             if (c.n) {
                 dg_company_change *x =
                     &out->companies_changed[out->ncompanies_changed];
@@ -493,7 +591,11 @@ static int shares_of(const dg_ledger *l, const char *focus,
     dg_diags d;
     dg_diags_init(&d);
     int rc = dg_exposure_compute(l, f, idx, e, &d);
-    if (rc == DG_EINPUT && !*note) {
+    /* a singular system or a ledger too large for the model: say so
+     * instead of comparing (once, for the first ledger that fails) */
+    if ((rc == DG_EINPUT || rc == DG_ELIMIT) && *note)
+        rc = DG_OK;
+    if ((rc == DG_EINPUT || rc == DG_ELIMIT) && !*note) {
         dg_buf b;
         dg_buf_init(&b);
         dg_buf_printf(&b, "exposure not compared: %s: %s", l->path,

@@ -69,6 +69,7 @@ typedef struct dg_diff_options {
                                 not reported (default 1e-4) */
 } dg_diff_options;
 
+/* Loops up to a million, DG_LOOPS_AUTO_SECONDS of search. */
 void dg_diff_options_init(dg_diff_options *o);
 
 /* Compares two ledgers. On DG_OK `out` owns everything until
@@ -82,7 +83,8 @@ bool dg_diff_empty(const dg_diff *d);
 
 /* The loops of one ledger, as references sorted by id (used by diff and
  * by `check --no-new-loops`). On DG_OK *refs (n entries) is owned by the
- * caller: free with dg_loop_refs_free. */
+ * caller: free with dg_loop_refs_free. DG_ELIMIT when the search was cut
+ * short: opt's limit or time, or more than DG_LOOPS_MAX_BYTES of loops. */
 int dg_loop_refs(const dg_ledger *l, const dg_loop_options *opt,
                  dg_loop_ref **refs, size_t *n);
 void dg_loop_refs_free(dg_loop_ref *refs, size_t n);

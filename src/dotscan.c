@@ -37,6 +37,7 @@ typedef struct token {
     size_t len;
     long line;
     bool quoted;
+    bool html; /* <...>: start and len exclude the outer brackets */
 } token;
 
 typedef struct lexer {
@@ -108,7 +109,7 @@ static void skip_space(lexer *lx)
 
 static token next(lexer *lx)
 {
-    token t = {T_EOF, NULL, 0, 0, false};
+    token t = {T_EOF, NULL, 0, 0, false, false};
     if (lx->failed)
         return t;
     skip_space(lx);
@@ -172,7 +173,10 @@ static token next(lexer *lx)
         lx->line += lines;
         lx->p = p + 1;
         t.type = T_ID;
-        t.len = (size_t)(lx->p - s);
+        /* cgraph's name for <x> is x, as for "x" */
+        t.html = true;
+        t.start = s + 1;
+        t.len = (size_t)(p - s - 1);
         return t;
     }
     if (id_start(c)) {
@@ -220,7 +224,7 @@ static token next(lexer *lx)
 
 static bool tok_is(const token *t, const char *kw)
 {
-    if (t->type != T_ID || t->quoted || strlen(kw) != t->len)
+    if (t->type != T_ID || t->quoted || t->html || strlen(kw) != t->len)
         return false;
     for (size_t i = 0; i < t->len; i++)
         if ((t->start[i] | 0x20) != kw[i])
@@ -237,6 +241,13 @@ typedef struct parser {
     dg_dot_scan *scan;
     bool lost; /* stopped understanding: leave the rest to cgraph */
     bool oom;
+    const char *over; /* "companies" or "legs": a limit was reached */
+    long over_line;
+    /* the different attribute names seen, hashed (index + 1; 0 = empty) */
+    char *attrs[DG_DOT_MAX_ATTRS];
+    size_t nattrs;
+    unsigned char attr_slots[4 * DG_DOT_MAX_ATTRS];
+    bool too_many_attrs;
     /* node name stack for subgraph operands */
     char **names;
     size_t nnames, cap_names;
@@ -302,15 +313,100 @@ static char *take_id(parser *ps)
     return s;
 }
 
+static size_t hash_name(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (size_t)h;
+}
+
+/* The node named `name`, or (size_t)-1. */
+static size_t find_node(const dg_dot_scan *sc, const char *name)
+{
+    if (!sc->node_slots_cap)
+        return (size_t)-1;
+    size_t mask = sc->node_slots_cap - 1;
+    for (size_t h = hash_name(name) & mask; sc->node_slots[h];
+         h = (h + 1) & mask) {
+        size_t i = sc->node_slots[h] - 1;
+        if (strcmp(sc->nodes[i].name, name) == 0)
+            return i;
+    }
+    return (size_t)-1;
+}
+
+/* Makes room in the index for one more node (at most half full). */
+static bool index_reserve(dg_dot_scan *sc)
+{
+    if ((sc->nnodes + 1) * 2 <= sc->node_slots_cap)
+        return true;
+    size_t cap = sc->node_slots_cap ? sc->node_slots_cap * 2 : 64;
+    size_t *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return false;
+    for (size_t i = 0; i < sc->nnodes; i++) {
+        size_t h = hash_name(sc->nodes[i].name) & (cap - 1);
+        while (slots[h])
+            h = (h + 1) & (cap - 1);
+        slots[h] = i + 1;
+    }
+    free(sc->node_slots);
+    sc->node_slots = slots;
+    sc->node_slots_cap = cap;
+    return true;
+}
+
+/* A limit of DG_MAX_COMPANIES or DG_MAX_LEGS was reached at `line`:
+ * stop reading (the error is added once the scan is done). */
+static void over_limit(parser *ps, const char *what, long line)
+{
+    if (!ps->over) {
+        ps->over = what;
+        ps->over_line = line;
+    }
+}
+
+/* An attribute name: counted once, against DG_DOT_MAX_ATTRS. */
+static void note_attr(parser *ps, const char *name, long line)
+{
+    const size_t cap = sizeof ps->attr_slots;
+    size_t h = hash_name(name) % cap;
+    for (; ps->attr_slots[h]; h = (h + 1) % cap)
+        if (strcmp(ps->attrs[ps->attr_slots[h] - 1], name) == 0)
+            return;
+    if (ps->nattrs == DG_DOT_MAX_ATTRS) {
+        if (!ps->over) {
+            ps->too_many_attrs = true;
+            over_limit(ps, "attribute names", line);
+        }
+        return;
+    }
+    char *copy = dg_strdup(name);
+    if (!copy) {
+        ps->oom = true;
+        return;
+    }
+    ps->attrs[ps->nattrs++] = copy;
+    ps->attr_slots[h] = (unsigned char)ps->nattrs;
+}
+
 static void note_node(parser *ps, const char *name, long line, bool attrs)
 {
     dg_dot_scan *sc = ps->scan;
-    for (size_t i = 0; i < sc->nnodes; i++) {
-        if (strcmp(sc->nodes[i].name, name) == 0) {
-            if (attrs)
-                sc->nodes[i].line = line;
-            return;
-        }
+    size_t found = find_node(sc, name);
+    if (found != (size_t)-1) {
+        if (attrs)
+            sc->nodes[found].line = line;
+        return;
+    }
+    if (sc->nnodes >= DG_MAX_COMPANIES) {
+        over_limit(ps, "companies", line);
+        return;
+    }
+    if (!index_reserve(sc)) {
+        ps->oom = true;
+        return;
     }
     if (sc->nnodes == sc->cap_nodes) {
         size_t cap = sc->cap_nodes ? sc->cap_nodes * 2 : 32;
@@ -327,6 +423,10 @@ static void note_node(parser *ps, const char *name, long line, bool attrs)
         ps->oom = true;
         return;
     }
+    size_t h = hash_name(copy) & (sc->node_slots_cap - 1);
+    while (sc->node_slots[h])
+        h = (h + 1) & (sc->node_slots_cap - 1);
+    sc->node_slots[h] = sc->nnodes + 1;
     sc->nodes[sc->nnodes++] = (dg_dot_node){copy, line};
 }
 
@@ -334,6 +434,10 @@ static void note_edge(parser *ps, const char *tail, const char *head,
                       long line)
 {
     dg_dot_scan *sc = ps->scan;
+    if (sc->nedges >= DG_MAX_LEGS) {
+        over_limit(ps, "legs", line);
+        return;
+    }
     if (sc->nedges == sc->cap_edges) {
         size_t cap = sc->cap_edges ? sc->cap_edges * 2 : 64;
         dg_dot_edge *p = realloc(sc->edges, cap * sizeof *p);
@@ -397,10 +501,12 @@ static void skip_attr_list_of(parser *ps, bool graph)
     while (ps->tok.type == T_LBRACKET) {
         advance(ps);
         while (ps->tok.type != T_RBRACKET && ps->tok.type != T_EOF &&
-               !ps->lost) {
+               !ps->lost && !ps->over && !ps->oom) {
             if (ps->tok.type == T_ID) {
                 long line = ps->tok.line;
                 char *key = take_id(ps);
+                if (key)
+                    note_attr(ps, key, line);
                 if (key && graph)
                     note_graph_attr(ps, key, line);
                 free(key);
@@ -450,19 +556,28 @@ static size_t parse_operand(parser *ps, bool *is_node)
         advance(ps);
         return mark;
     }
-    long line = ps->tok.line;
-    char *name = take_id(ps);
-    if (!name)
-        return mark;
-    /* port: ID [':' ID [':' ID]] */
-    for (int i = 0; i < 2 && ps->tok.type == T_COLON; i++) {
+    /* A node list: ID [port] {',' ID [port]} (cgraph reads "a, b -> c"
+     * as two legs, and "a, b [...]" as two node statements). */
+    for (;;) {
+        long line = ps->tok.line;
+        char *name = take_id(ps);
+        if (!name)
+            return mark;
+        /* port: ID [':' ID [':' ID]] */
+        for (int i = 0; i < 2 && ps->tok.type == T_COLON; i++) {
+            advance(ps);
+            free(take_id(ps));
+        }
+        note_node(ps, name, line, false);
+        *is_node = true;
+        if (!push_name(ps, name) || ps->tok.type != T_COMMA)
+            return mark;
         advance(ps);
-        free(take_id(ps));
+        if (ps->tok.type != T_ID || tok_is(&ps->tok, "subgraph")) {
+            ps->lost = true;
+            return mark;
+        }
     }
-    note_node(ps, name, line, false);
-    *is_node = true;
-    push_name(ps, name);
-    return mark;
 }
 
 static void parse_stmt(parser *ps)
@@ -481,8 +596,10 @@ static void parse_stmt(parser *ps)
         char *a = take_id(ps);
         after = ps->tok;
         if (after.type == T_EQ) {
-            if (a)
+            if (a) {
+                note_attr(ps, a, first.line);
                 note_graph_attr(ps, a, first.line);
+            }
             free(a);
             advance(ps);
             free(take_id(ps));
@@ -499,7 +616,8 @@ static void parse_stmt(parser *ps)
         return;
     if (ps->tok.type != T_EDGEOP) {
         if (is_node && ps->tok.type == T_LBRACKET)
-            note_node(ps, ps->names[ps->nnames - 1], first.line, true);
+            for (size_t i = left; i < ps->nnames; i++)
+                note_node(ps, ps->names[i], first.line, true);
         skip_attr_list(ps);
         return;
     }
@@ -512,8 +630,11 @@ static void parse_stmt(parser *ps)
         size_t right = parse_operand(ps, &right_node);
         if (ps->lost)
             break;
-        for (size_t i = left; i < right; i++)
-            for (size_t j = right; j < ps->nnames; j++)
+        /* every pair of the two operands is a leg; stop at the limit
+         * rather than walk a product of millions of pairs */
+        for (size_t i = left; i < right && !ps->over && !ps->oom; i++)
+            for (size_t j = right; j < ps->nnames && !ps->over && !ps->oom;
+                 j++)
                 note_edge(ps, ps->names[i], ps->names[j], line);
         left = right; /* the right operand is the next left one */
     }
@@ -524,7 +645,7 @@ static void parse_stmt(parser *ps)
  * it is read; inside a subgraph they are kept for the operand's set. */
 static void parse_stmt_list_keep(parser *ps, bool keep)
 {
-    while (!ps->lost && !ps->oom && ps->tok.type != T_RBRACE &&
+    while (!ps->lost && !ps->oom && !ps->over && ps->tok.type != T_RBRACE &&
            ps->tok.type != T_EOF) {
         if (ps->tok.type == T_SEMI) {
             advance(ps);
@@ -594,7 +715,14 @@ int dg_dot_scan_text(const char *text, size_t len, const char *file,
             break;
         }
         if (t.type == T_LBRACE) {
-            depth++;
+            if (++depth > DG_DOT_MAX_DEPTH) {
+                dg_diags_add(diags, DG_SEV_ERROR, file, t.line,
+                             "braces nested more than %d deep; a ledger needs "
+                             "a few levels of subgraphs at most",
+                             DG_DOT_MAX_DEPTH);
+                lx.failed = true;
+                break;
+            }
             opened = true;
         } else if (t.type == T_RBRACE) {
             if (--depth == 0 && opened)
@@ -639,7 +767,22 @@ int dg_dot_scan_text(const char *text, size_t len, const char *file,
     for (size_t i = 0; i < ps.nnames; i++)
         free(ps.names[i]);
     free(ps.names);
-    return ps.oom ? DG_ENOMEM : DG_OK;
+    for (size_t i = 0; i < ps.nattrs; i++)
+        free(ps.attrs[i]);
+    if (ps.oom)
+        return DG_ENOMEM;
+    if (ps.too_many_attrs) {
+        int rc = dg_diags_add(diags, DG_SEV_ERROR, file, ps.over_line,
+                              "more than %d different attribute names; a "
+                              "ledger uses a few dozen (its own and "
+                              "Graphviz's)",
+                              DG_DOT_MAX_ATTRS);
+        return rc == DG_OK ? DG_ELIMIT : rc;
+    }
+    if (ps.over)
+        return dg_limit_error(diags, file, ps.over_line,
+                              strcmp(ps.over, "legs") == 0);
+    return DG_OK;
 }
 
 void dg_dot_scan_finish(dg_dot_scan *scan)
@@ -654,6 +797,7 @@ void dg_dot_scan_finish(dg_dot_scan *scan)
         free(scan->graph_attrs[i]);
     free(scan->edges);
     free(scan->nodes);
+    free(scan->node_slots);
     memset(scan, 0, sizeof *scan);
 }
 
@@ -677,10 +821,8 @@ long dg_dot_scan_edge_line(dg_dot_scan *scan, const char *tail,
 
 long dg_dot_scan_node_line(const dg_dot_scan *scan, const char *name)
 {
-    for (size_t i = 0; i < scan->nnodes; i++)
-        if (strcmp(scan->nodes[i].name, name) == 0)
-            return scan->nodes[i].line;
-    return 0;
+    size_t i = find_node(scan, name);
+    return i == (size_t)-1 ? 0 : scan->nodes[i].line;
 }
 
 long dg_dot_scan_graph_line(const dg_dot_scan *scan, const char *name)

@@ -43,7 +43,8 @@ int dg_flows_build(const dg_ledger *l, const dg_filter *filter,
         filter = &all;
     }
     size_t n = l->ncompanies;
-    if (n > (size_t)INT_MAX || (n && n > SIZE_MAX / sizeof(double) / n))
+    if (n > DG_MATRIX_MAX_COMPANIES || n > (size_t)INT_MAX ||
+        (n && n > SIZE_MAX / sizeof(double) / n))
         return DG_ELIMIT;
 
     int rc = DG_OK;
@@ -275,6 +276,18 @@ static int fill_rows(const dg_ledger *l, const dg_filter *filter,
     return DG_OK;
 }
 
+int dg_matrix_limit(const dg_ledger *l, dg_diags *diags)
+{
+    if (l->ncompanies <= DG_MATRIX_MAX_COMPANIES)
+        return DG_OK;
+    int rc = dg_diags_add(diags, DG_SEV_ERROR, l->path, 0,
+                          "%zu companies is over the %zu that exposure and "
+                          "stress handle (they solve an n-by-n system, whose "
+                          "cost grows with the cube of n); split the ledger",
+                          l->ncompanies, DG_MATRIX_MAX_COMPANIES);
+    return rc == DG_OK ? DG_ELIMIT : rc;
+}
+
 int dg_exposure_compute(const dg_ledger *l, const dg_filter *filter,
                         size_t focus, dg_exposure *out, dg_diags *diags)
 {
@@ -283,6 +296,9 @@ int dg_exposure_compute(const dg_ledger *l, const dg_filter *filter,
     memset(out, 0, sizeof *out);
     if (!l || !diags || focus >= l->ncompanies)
         return DG_EUSAGE;
+    int lim = dg_matrix_limit(l, diags);
+    if (lim != DG_OK)
+        return lim;
     dg_filter all;
     if (!filter) {
         dg_filter_init(&all);

@@ -29,6 +29,19 @@
 /* ---- ledger -> flow matrix ------------------------------------------------ */
 
 /*
+ * Exposure and stress hold n x n matrices of the ledger's companies and
+ * solve them by LU, which takes time growing with n^3: 2000 companies take
+ * seconds, 5000 a couple of minutes, a million would ask for 8 TB. Above
+ * this many companies they refuse with DG_ELIMIT (docs/robustness.md).
+ */
+#define DG_MATRIX_MAX_COMPANIES ((size_t)5000)
+
+/* DG_OK when `l` is small enough for the matrix models; else adds the
+ * error ("FILE: 200000 companies is over the 5000 that exposure and stress
+ * handle; ...") to `diags` and returns DG_ELIMIT. */
+int dg_matrix_limit(const dg_ledger *l, dg_diags *diags);
+
+/*
  * The flows of the legs that pass a filter. n = the ledger's company count;
  * position k (0..n-1) is company `company[k]` of the ledger, in name
  * order; `rank[i]` is the position of ledger company i.
@@ -51,8 +64,9 @@ typedef struct dg_flows {
 
 /* Builds the flows of `l` over the legs `filter` keeps (NULL = all,
  * disclosed amounts). On success `out` owns its arrays until
- * dg_flows_finish(). Returns DG_OK, DG_ENOMEM, DG_ELIMIT (n*n does not
- * fit), or DG_EUSAGE (a NULL argument). */
+ * dg_flows_finish(). Returns DG_OK, DG_ENOMEM, DG_ELIMIT (more than
+ * DG_MATRIX_MAX_COMPANIES companies, or n*n does not fit), or DG_EUSAGE (a
+ * NULL argument). */
 int dg_flows_build(const dg_ledger *l, const dg_filter *filter,
                    dg_flows *out);
 /* Frees the arrays; NULL or zeroed: no-op. */

@@ -76,6 +76,18 @@ static char *pair(const char *a, const char *sep, const char *b,
     return dg_buf_take(&s);
 }
 
+/* A rule whose loop search ran out of time: an error, never a verdict on
+ * part of the loops. */
+static int cut_short(dg_diags *diags, const char *rule, const char *what)
+{
+    int rc = dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
+                          "check: %s: %s took more than %.0f s of CPU time "
+                          "(the ledger closes too many loops); set max-len "
+                          "to bound them",
+                          rule, what, DG_LOOPS_AUTO_SECONDS);
+    return rc == DG_OK ? DG_ELIMIT : rc;
+}
+
 int dg_gate_run(const dg_ledger *l, const dg_policy *p, const dg_filter *f,
                 const dg_load_options *load, dg_gate *out, dg_diags *diags)
 {
@@ -89,6 +101,9 @@ int dg_gate_run(const dg_ledger *l, const dg_policy *p, const dg_filter *f,
     lo.filter = f ? *f : lo.filter;
     lo.max_len = p->max_len;
     lo.limit = 0;
+    /* a gate must end: a ledger whose loops explode is an error after this
+     * much search, not a job that runs until CI kills it */
+    lo.max_seconds = DG_LOOPS_AUTO_SECONDS;
     dg_exposure e;
     memset(&e, 0, sizeof e);
     dg_ledger *base = NULL;
@@ -96,8 +111,17 @@ int dg_gate_run(const dg_ledger *l, const dg_policy *p, const dg_filter *f,
     size_t nnow = 0, nthen = 0;
 
     if (dg_has(p->max_exposure) || dg_has(p->max_fci)) {
-        size_t focus;
-        rc = dg_focus_resolve(l, p->focus, "check", &focus, diags);
+        /* Finn's index is the network's, whatever the focus: without a
+         * focus (and without max-exposure) any company will do */
+        size_t focus = 0;
+        rc = DG_OK;
+        if (dg_has(p->max_exposure) || p->focus || l->focus)
+            rc = dg_focus_resolve(l, p->focus, "check", &focus, diags);
+        else if (l->ncompanies == 0)
+            rc = DG_EINPUT;
+        if (rc == DG_EINPUT && !diags->errors)
+            dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
+                         "check: the ledger has no companies to measure");
         if (rc == DG_OK)
             rc = dg_exposure_compute(l, f, focus, &e, diags);
         if (rc != DG_OK)
@@ -124,17 +148,39 @@ int dg_gate_run(const dg_ledger *l, const dg_policy *p, const dg_filter *f,
         }
     }
     if (dg_has(p->max_loops)) {
+        /* Counting far past the limit cannot change the verdict: count
+         * exactly up to a million loops (or the limit, when higher), then
+         * stop and say "at least". */
+        dg_loop_options count = lo;
+        if (p->max_loops < 1e15)
+            count.limit = p->max_loops < 1e6 ? 1000000
+                                             : (uint64_t)p->max_loops + 1;
         dg_loop_stats st;
-        rc = dg_loops_each(l, &lo, NULL, NULL, &st, diags);
+        rc = dg_loops_each(l, &count, NULL, NULL, &st, diags);
         if (rc != DG_OK)
             goto fail;
-        add(out, "max-loops", (double)st.count, p->max_loops);
+        if (st.timed_out && (double)st.count <= p->max_loops) {
+            rc = cut_short(diags, "max-loops", "counting the loops");
+            goto fail;
+        }
+        dg_rule_result *r = add(out, "max-loops", (double)st.count,
+                                p->max_loops);
+        if (st.truncated) {
+            r->detail = dg_strdup("at least: counting stops there, far "
+                                  "over the limit");
+            if (!r->detail)
+                goto oom;
+        }
     }
     if (dg_has(p->max_loop_value)) {
         biggest b = {NAN, {{0}, NULL, NULL, NAN, 0}, l, false};
-        rc = dg_loops_each(l, &lo, keep_biggest, &b, NULL, diags);
+        dg_loop_stats st;
+        rc = dg_loops_each(l, &lo, keep_biggest, &b, &st, diags);
         if (rc == DG_OK && b.oom)
             rc = DG_ENOMEM;
+        if (rc == DG_OK && st.timed_out)
+            rc = cut_short(diags, "max-loop-value",
+                           "looking for the largest loop");
         if (rc != DG_OK) {
             free(b.ref.companies);
             goto fail;
@@ -164,8 +210,10 @@ int dg_gate_run(const dg_ledger *l, const dg_policy *p, const dg_filter *f,
         if (rc != DG_OK) {
             if (rc == DG_ELIMIT)
                 dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
-                             "no-new-loops: more than a million loops; set "
-                             "max-len to compare them");
+                             "check: no-new-loops: too many loops to compare "
+                             "(more than a million, %.0f s of search or %zu "
+                             "MiB of loops); set max-len to compare them",
+                             DG_LOOPS_AUTO_SECONDS, DG_LOOPS_MAX_BYTES >> 20);
             goto fail;
         }
         dg_rule_result *r = add(out, "no-new-loops", 0, 0);

@@ -95,6 +95,11 @@ void dg_leg_validate(const dg_leg *leg, const dg_leg_seen *seen,
 /* Frees the strings of a leg that was never added to a ledger. */
 void dg_leg_clear(dg_leg *leg);
 
+/* The error for a ledger over DG_MAX_COMPANIES or DG_MAX_LEGS (`legs`
+ * says which), at file:line. Returns DG_ELIMIT (DG_ENOMEM when the
+ * message could not be stored). */
+int dg_limit_error(dg_diags *diags, const char *file, long line, bool legs);
+
 void dg_company_init(dg_company *c);
 int dg_company_set(dg_company *c, const char *name, const char *value,
                    const dg_where *w);
@@ -119,7 +124,7 @@ int dg_parse_csv(dg_ledger *l, const char *text, size_t len, const char *file,
                  const dg_load_options *opt, dg_diags *diags);
 /* Reads a text file for a loader: the size limit, a UTF-8 BOM removed,
  * NUL bytes and invalid UTF-8 rejected with their line. *start points
- * past the BOM inside *data (free *data). */
+ * past the BOM inside *data (free *data). On failure *data is NULL. */
 int dg_read_text(const char *path, const dg_load_options *opt, char **data,
                  const char **start, size_t *len, dg_diags *diags);
 
@@ -139,11 +144,23 @@ typedef struct dg_dot_node {
                   first line it appears on */
 } dg_dot_node;
 
+/* Braces ({ of the graph and of subgraphs) nest at most this deep: the
+ * statement parser recurses on them, and cgraph's own parser gives up
+ * ("memory exhausted") a few thousand levels down. */
+#define DG_DOT_MAX_DEPTH 1000
+/* At most this many different attribute names in one DOT file: cgraph
+ * gives every node and edge a slot for every name declared for its kind,
+ * so n names over m objects cost n * m (20000 names on 20000 nodes, a
+ * 340 KB file, ran for minutes). A ledger uses a few dozen. */
+#define DG_DOT_MAX_ATTRS 200
+
 typedef struct dg_dot_scan {
     dg_dot_edge *edges;
     size_t nedges, cap_edges, cursor;
     dg_dot_node *nodes;
     size_t nnodes, cap_nodes;
+    size_t *node_slots; /* hash index of nodes: index + 1; 0 = empty */
+    size_t node_slots_cap; /* a power of two, at least twice nnodes */
     long graph_line; /* line of the graph keyword */
     char *graph_attrs[8]; /* graph attributes and the line of each */
     long graph_attr_lines[8];
@@ -153,8 +170,12 @@ typedef struct dg_dot_scan {
 
 /* Scans `text` (len bytes). Structural errors (NUL bytes, a second graph,
  * text after the graph, a stray character such as '@', an unterminated
- * string or comment) go to diags with file and line. Returns DG_OK,
- * DG_EINPUT or DG_ENOMEM. */
+ * string or comment, braces nested deeper than DG_DOT_MAX_DEPTH, more
+ * than DG_DOT_MAX_ATTRS attribute names) go to diags with file and line.
+ * Returns DG_OK, DG_EINPUT, DG_ENOMEM, or DG_ELIMIT (with an error naming
+ * the line) when the text makes more than
+ * DG_MAX_COMPANIES companies or DG_MAX_LEGS legs: it is refused before
+ * cgraph builds them. */
 int dg_dot_scan_text(const char *text, size_t len, const char *file,
                      dg_dot_scan *scan, dg_diags *diags);
 void dg_dot_scan_finish(dg_dot_scan *scan);

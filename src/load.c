@@ -30,18 +30,23 @@ int dg_read_text(const char *path, const dg_load_options *opt, char **data,
         dg_diags_add(diags, DG_SEV_ERROR, path, dg_line_of(s, (size_t)(nul - s)),
                      "NUL byte in the text; a ledger is a text file (is this "
                      "a binary or UTF-16 file?)");
-        return DG_EINPUT;
+        goto invalid;
     }
     size_t bad = dg_utf8_check(s, n);
     if (bad < n) {
         dg_diags_add(diags, DG_SEV_ERROR, path, dg_line_of(s, bad),
                      "invalid UTF-8 (byte 0x%02x); save the file as UTF-8",
                      (unsigned char)s[bad]);
-        return DG_EINPUT;
+        goto invalid;
     }
     *start = s;
     *len = n;
     return DG_OK;
+invalid:
+    /* on failure the caller has nothing to free */
+    free(*data);
+    *data = NULL;
+    return DG_EINPUT;
 }
 
 static bool has_ext(const char *path, const char *ext)

@@ -140,6 +140,14 @@ static void csv_finish(csv *c)
 
 /* The header: column names, checked against the known ones. Returns the
  * names (caller frees each and the array) or NULL. */
+static size_t hash_text(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (size_t)h;
+}
+
 static char **read_header(csv *c, size_t *ncols, const char *const *known,
                           const char *const *required, const char *extra,
                           int *rc)
@@ -159,6 +167,18 @@ static char **read_header(csv *c, size_t *ncols, const char *const *known,
         return NULL;
     }
     *ncols = c->nfields;
+    /* Repeated names, found through a hash of the names seen so far (a
+     * header may have any number of columns: comparing each with every
+     * earlier one was quadratic). seen[h] = column index + 1; 0 = empty. */
+    size_t cap = 16;
+    while (cap < 2 * c->nfields)
+        cap *= 2;
+    size_t *seen = calloc(cap, sizeof *seen);
+    if (!seen) {
+        free(names);
+        *rc = DG_ENOMEM;
+        return NULL;
+    }
     bool ok = true;
     for (size_t i = 0; i < c->nfields; i++) {
         names[i] = dg_strdup(field(c, i));
@@ -167,14 +187,20 @@ static char **read_header(csv *c, size_t *ncols, const char *const *known,
             ok = false;
             break;
         }
-        for (size_t j = 0; j < i; j++) {
-            if (strcmp(names[j], names[i]) == 0) {
-                dg_diags_add(c->diags, DG_SEV_ERROR, c->file, line,
-                             "column \"%s\" appears twice in the header; "
-                             "each column once",
-                             names[i]);
-                ok = false;
-            }
+        size_t h = hash_text(names[i]) & (cap - 1);
+        while (seen[h] && strcmp(names[seen[h] - 1], names[i]) != 0)
+            h = (h + 1) & (cap - 1);
+        if (seen[h]) {
+            dg_buf q;
+            dg_buf_init(&q);
+            dg_diags_add(c->diags, DG_SEV_ERROR, c->file, line,
+                         "column \"%s\" appears twice in the header; "
+                         "each column once",
+                         dg_quote(names[i], 40, &q));
+            dg_buf_finish(&q);
+            ok = false;
+        } else {
+            seen[h] = i + 1;
         }
         bool is_known = extra && strcmp(names[i], extra) == 0;
         for (const char *const *k = known; *k && !is_known; k++)
@@ -200,6 +226,7 @@ static char **read_header(csv *c, size_t *ncols, const char *const *known,
             dg_buf_finish(&q);
         }
     }
+    free(seen);
     for (const char *const *k = required; ok && *k; k++) {
         bool found = false;
         for (size_t i = 0; i < *ncols; i++)
@@ -299,6 +326,8 @@ static int read_companies(dg_ledger *l, const char *path,
             continue;
         }
         rc = dg_ledger_company(l, name, &idx);
+        if (rc == DG_ELIMIT)
+            rc = dg_limit_error(diags, path, line, false);
         if (rc != DG_OK)
             break;
         dg_company *co = &l->companies[idx];
@@ -410,7 +439,11 @@ int dg_parse_csv(dg_ledger *l, const char *text, size_t len, const char *file,
         dg_buf_clear(&what);
         dg_buf_printf(&what, "leg %s -> %s", dg_quote(from, 60, &q1),
                       dg_quote(to, 60, &q2));
-        const char *wh = what.oom ? "leg" : what.data;
+        if (what.oom) {
+            rc = DG_ENOMEM; /* messages would not say which leg */
+            break;
+        }
+        const char *wh = what.data;
         dg_where w = {file, line, diags};
         dg_leg leg;
         dg_leg_seen seen = {false, false, false};
@@ -429,8 +462,13 @@ int dg_parse_csv(dg_ledger *l, const char *text, size_t len, const char *file,
             rc = dg_ledger_company(l, from, &leg.from);
             if (rc == DG_OK)
                 rc = dg_ledger_company(l, to, &leg.to);
-            if (rc == DG_OK)
+            if (rc == DG_ELIMIT)
+                rc = dg_limit_error(diags, file, line, false);
+            if (rc == DG_OK) {
                 rc = dg_ledger_add_leg(l, &leg);
+                if (rc == DG_ELIMIT)
+                    rc = dg_limit_error(diags, file, line, true);
+            }
         }
         dg_leg_clear(&leg);
     }

@@ -138,6 +138,10 @@ static int read_nodes(dg_ledger *l, Agraph_t *g, const dg_dot_scan *scan,
     for (Agnode_t *n = agfstnode(g); n; n = agnxtnode(g, n)) {
         size_t idx;
         int rc = dg_ledger_company(l, agnameof(n), &idx);
+        if (rc == DG_ELIMIT) /* dotscan refuses this first */
+            rc = dg_limit_error(diags, file,
+                                dg_dot_scan_node_line(scan, agnameof(n)),
+                                false);
         if (rc != DG_OK)
             return rc;
         dg_company *c = &l->companies[idx];
@@ -180,7 +184,11 @@ static int read_edges(dg_ledger *l, Agraph_t *g, dg_dot_scan *scan,
         dg_buf_clear(&what);
         dg_buf_printf(&what, "leg %s -> %s", dg_quote(tail, 60, &q1),
                       dg_quote(head, 60, &q2));
-        const char *wh = what.oom ? "leg" : what.data;
+        if (what.oom) {
+            rc = DG_ENOMEM; /* messages would not say which leg */
+            break;
+        }
+        const char *wh = what.data;
         dg_where w = {file, leg.line, diags};
         for (Agsym_t *s = agnxtattr(g, AGEDGE, NULL); s && rc == DG_OK;
              s = agnxtattr(g, AGEDGE, s))
@@ -195,6 +203,8 @@ static int read_edges(dg_ledger *l, Agraph_t *g, dg_dot_scan *scan,
             leg.from = dg_ledger_find(l, tail);
             leg.to = dg_ledger_find(l, head);
             rc = dg_ledger_add_leg(l, &leg);
+            if (rc == DG_ELIMIT) /* dotscan refuses this first */
+                rc = dg_limit_error(diags, file, leg.line, true);
         }
         dg_leg_clear(&leg);
     }

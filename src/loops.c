@@ -18,6 +18,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const pattern_keys[DG_PATTERN_COUNT] = {
     "vendor_financing", "equity_for_purchase", "capacity_round_trip",
@@ -47,32 +48,33 @@ void dg_loop_options_init(dg_loop_options *o)
     o->window_days = -1;
 }
 
+/* Appends s to buf (n bytes) at *len, cutting at the end of the buffer. */
+static void sig_put(char *buf, size_t n, size_t *len, const char *s)
+{
+    for (; *s && *len + 1 < n; s++)
+        buf[(*len)++] = *s;
+}
+
 char *dg_loop_signature(const dg_loop *loop, char *buf, size_t n)
 {
-    dg_buf b;
-    dg_buf_init(&b);
+    /* written in place: no allocation that could fail and leave it short */
+    if (!n)
+        return buf;
+    size_t len = 0;
     for (size_t i = 0; i < loop->length; i++) {
         if (i)
-            dg_buf_putc(&b, '>');
+            sig_put(buf, n, &len, ">");
         bool first = true;
         for (int k = 0; k < DG_KIND_COUNT; k++) {
             if (!(loop->hops[i].kinds & (1u << k)))
                 continue;
             if (!first)
-                dg_buf_putc(&b, '+');
-            dg_buf_puts(&b, dg_kind_name((dg_kind)k));
+                sig_put(buf, n, &len, "+");
+            sig_put(buf, n, &len, dg_kind_name((dg_kind)k));
             first = false;
         }
     }
-    if (n) {
-        size_t len = b.oom || !b.data ? 0 : b.len;
-        if (len >= n)
-            len = n - 1;
-        if (len)
-            memcpy(buf, b.data, len);
-        buf[len] = '\0';
-    }
-    dg_buf_finish(&b);
+    buf[len] = '\0';
     return buf;
 }
 
@@ -264,30 +266,16 @@ typedef struct run {
                           hop's legs) */
     size_t *one_leg;   /* temporal: the chosen leg index per hop */
     long *days;        /* temporal: the chosen legs' dates */
+    size_t *desc;      /* temporal: date descents up to each hop */
+    long *lo, *hi;     /* temporal: earliest and latest date so far */
     int status;        /* a callback's stop value */
+    clock_t started;   /* for max_seconds inside the temporal search */
+    uint64_t steps;
 } run;
 
 static long leg_day(const run *r, size_t leg)
 {
     return dg_date_days(r->l->legs[leg].announced);
-}
-
-/* Whether dates d[0..k-1] around a cycle can be read in non-decreasing
- * order from some starting hop, within the window: at most one cyclic
- * descent, and then the span is max - min. */
-static bool dates_respect_time(const long *d, size_t k, long window)
-{
-    size_t descents = 0;
-    long lo = d[0], hi = d[0];
-    for (size_t i = 0; i < k; i++) {
-        if (d[(i + 1) % k] < d[i])
-            descents++;
-        if (d[i] < lo)
-            lo = d[i];
-        if (d[i] > hi)
-            hi = d[i];
-    }
-    return descents <= 1 && (window < 0 || hi - lo <= window);
 }
 
 /* Plain mode: does some choice of one leg per hop respect time? From each
@@ -365,8 +353,13 @@ static int emit(run *r, size_t len, bool temporal)
     for (size_t i = 0; i < len; i++) {
         const dg_hop *hp = &r->hops[i];
         h = fnv_str(h, l->companies[r->companies[i]].name);
-        if (temporal)
+        if (temporal) {
+            /* the leg, and its place among the hop's parallel legs: two
+             * legs alike in kind, date, deal and amount stay apart */
+            uint64_t pos = r->choice[i] - 1 - r->g->leg_off[r->hop_index[i]];
             h = leg_hash(h, &l->legs[hp->legs[0]]);
+            h = fnv(h, &pos, sizeof pos);
+        }
         if (!dg_has(hp->value))
             loop.value = NAN;
         else if (dg_has(loop.value) && hp->value < loop.value)
@@ -416,43 +409,82 @@ static void fill_hop(run *r, size_t i, size_t hop)
 }
 
 /* Temporal mode: every choice of one leg per hop whose dates respect time
- * is a loop of its own (an odometer over the hops' legs). */
+ * is a loop of its own. The choices are searched depth first, hop by hop,
+ * and a partial choice is dropped as soon as it has two date descents (a
+ * cycle readable in order has at most one, counting the wrap-around) or
+ * spans more than the window: a ring whose hops each carry many legs
+ * would otherwise mean trying every combination. The clock is read every
+ * 4096 steps so that --max-seconds holds inside one cycle too. */
+#define TIMED_OUT (-7)
+
+static bool out_of_time(run *r)
+{
+    if (r->opt->max_seconds <= 0 || (++r->steps & 4095) != 0)
+        return false;
+    double used = (double)(clock() - r->started) / CLOCKS_PER_SEC;
+    return used > r->opt->max_seconds;
+}
+
+/* Emits the loop whose hops carry the legs r->one_leg[0..len-1]. */
+static int emit_legs(run *r, size_t len)
+{
+    dg_amounts sc = r->opt->filter.amounts;
+    for (size_t k = 0; k < len; k++) {
+        dg_hop *hp = &r->hops[k];
+        const dg_leg *leg = &r->l->legs[r->one_leg[k]];
+        hp->legs = &r->one_leg[k];
+        hp->nlegs = 1;
+        hp->value = dg_leg_value(leg, sc);
+        hp->partial = false;
+        hp->kinds = 1u << leg->kind;
+    }
+    return emit(r, len, true);
+}
+
+/* Iterative (a loop may be as long as the ledger is wide): choice[i] is
+ * the next leg to try on hop i; desc[i], lo[i], hi[i] describe the dates
+ * chosen on hops 0..i. */
 static int emit_temporal(run *r, size_t len)
 {
     const company_graph *g = r->g;
-    dg_amounts sc = r->opt->filter.amounts;
-    for (size_t i = 0; i < len; i++)
-        r->choice[i] = 0;
+    long window = r->opt->window_days;
+    size_t i = 0;
+    r->choice[0] = g->leg_off[r->hop_index[0]];
     for (;;) {
-        for (size_t i = 0; i < len; i++) {
-            size_t hop = r->hop_index[i];
-            size_t leg = g->legs[g->leg_off[hop] + r->choice[i]];
-            r->one_leg[i] = leg;
-            r->days[i] = leg_day(r, leg);
+        size_t hop = r->hop_index[i];
+        if (r->choice[i] >= g->leg_off[hop + 1]) {
+            if (i == 0)
+                return 0;
+            i--; /* this hop is exhausted: back to the previous one */
+            continue;
         }
-        if (dates_respect_time(r->days, len, r->opt->window_days)) {
-            for (size_t i = 0; i < len; i++) {
-                dg_hop *hp = &r->hops[i];
-                const dg_leg *leg = &r->l->legs[r->one_leg[i]];
-                hp->legs = &r->one_leg[i];
-                hp->nlegs = 1;
-                hp->value = dg_leg_value(leg, sc);
-                hp->partial = false;
-                hp->kinds = 1u << leg->kind;
-            }
-            int stop = emit(r, len, true);
-            if (stop)
-                return stop;
+        if (out_of_time(r)) {
+            r->stats->timed_out = true;
+            return TIMED_OUT;
         }
-        size_t i = 0;
-        while (i < len) {
-            size_t hop = r->hop_index[i];
-            if (++r->choice[i] < g->leg_off[hop + 1] - g->leg_off[hop])
-                break;
-            r->choice[i++] = 0;
+        size_t leg = g->legs[r->choice[i]++];
+        long d = leg_day(r, leg);
+        size_t desc = i ? r->desc[i - 1] + (d < r->days[i - 1]) : 0;
+        long lo = i && r->lo[i - 1] < d ? r->lo[i - 1] : d;
+        long hi = i && r->hi[i - 1] > d ? r->hi[i - 1] : d;
+        if (desc > 1 || (window >= 0 && hi - lo > window))
+            continue;
+        r->one_leg[i] = leg;
+        r->days[i] = d;
+        r->desc[i] = desc;
+        r->lo[i] = lo;
+        r->hi[i] = hi;
+        if (i + 1 < len) {
+            i++;
+            r->choice[i] = g->leg_off[r->hop_index[i]];
+            continue;
         }
-        if (i == len)
-            return 0;
+        /* all hops chosen: the wrap-around is the last possible descent */
+        if (desc + (r->days[0] < d) > 1)
+            continue;
+        int stop = emit_legs(r, len);
+        if (stop)
+            return stop;
     }
 }
 
@@ -500,6 +532,8 @@ static int loops_each(const dg_ledger *l, const dg_loop_options *opt,
     dg_cycle_options_init(&co);
     co.max_len = opt->max_len;
     co.max_seconds = opt->max_seconds;
+    co.progress = opt->progress;
+    co.progress_ctx = opt->progress_ctx;
     company_graph g;
     int rc = graph_build(&g, l, &opt->filter);
     if (rc != DG_OK)
@@ -509,12 +543,13 @@ static int loops_each(const dg_ledger *l, const dg_loop_options *opt,
         if (c == (size_t)-1) {
             const char **names = malloc((l->ncompanies ? l->ncompanies : 1) *
                                         sizeof *names);
-            const char *near = NULL;
-            if (names) {
-                for (size_t i = 0; i < l->ncompanies; i++)
-                    names[i] = l->companies[i].name;
-                near = dg_closest(opt->through, names, l->ncompanies);
+            if (!names) {
+                graph_finish(&g);
+                return DG_ENOMEM;
             }
+            for (size_t i = 0; i < l->ncompanies; i++)
+                names[i] = l->companies[i].name;
+            const char *near = dg_closest(opt->through, names, l->ncompanies);
             dg_buf q;
             dg_buf_init(&q);
             if (near)
@@ -548,20 +583,30 @@ static int loops_each(const dg_ledger *l, const dg_loop_options *opt,
         return rc;
     }
     size_t maxlen = g.n + 1;
-    run r = {l, opt, &g, fn, ctx, stats, NULL, NULL, NULL, NULL, NULL,
-             NULL, 0};
+    run r;
+    memset(&r, 0, sizeof r);
+    r.l = l;
+    r.opt = opt;
+    r.g = &g;
+    r.fn = fn;
+    r.ctx = ctx;
+    r.stats = stats;
+    r.started = clock();
     r.companies = malloc(maxlen * sizeof *r.companies);
     r.hops = malloc(maxlen * sizeof *r.hops);
     r.hop_index = malloc(maxlen * sizeof *r.hop_index);
     r.choice = malloc(maxlen * sizeof *r.choice);
     r.one_leg = malloc(maxlen * sizeof *r.one_leg);
     r.days = malloc(maxlen * sizeof *r.days);
+    r.desc = malloc(maxlen * sizeof *r.desc);
+    r.lo = malloc(maxlen * sizeof *r.lo);
+    r.hi = malloc(maxlen * sizeof *r.hi);
     if (!r.companies || !r.hops || !r.hop_index || !r.choice || !r.one_leg ||
-        !r.days) {
+        !r.days || !r.desc || !r.lo || !r.hi) {
         rc = DG_ENOMEM;
     } else {
         rc = dg_cycles_each(&dg, &co, on_cycle, &r, &cs);
-        stats->timed_out = cs.timed_out;
+        stats->timed_out = stats->timed_out || cs.timed_out;
     }
     free(r.companies);
     free(r.hops);
@@ -569,6 +614,9 @@ static int loops_each(const dg_ledger *l, const dg_loop_options *opt,
     free(r.choice);
     free(r.one_leg);
     free(r.days);
+    free(r.desc);
+    free(r.lo);
+    free(r.hi);
     graph_finish(&g);
     return rc;
 }
@@ -678,7 +726,8 @@ static int by_u32(const void *a, const void *b)
  * (tail, head, value), n vertices. */
 static int sample_of(uint32_t n, size_t m, const uint32_t *tail,
                      const uint32_t *head, const double *value,
-                     const dg_loop_options *opt, null_sample *out)
+                     const dg_loop_options *opt, double seconds,
+                     null_sample *out)
 {
     int rc = DG_ENOMEM;
     uint32_t *off = calloc((size_t)n + 1, sizeof *off);
@@ -701,7 +750,7 @@ static int sample_of(uint32_t n, size_t m, const uint32_t *tail,
     dg_cycle_options co;
     dg_cycle_options_init(&co);
     co.max_len = opt->max_len;
-    co.max_seconds = opt->max_seconds;
+    co.max_seconds = seconds;
     dg_cycle_stats cs;
     rc = dg_cycles_each(&dg, &co, NULL, NULL, &cs);
     if (rc != DG_OK)
@@ -787,7 +836,12 @@ static int loops_null(const dg_ledger *l, const dg_loop_options *opt,
             value[k] = g.value[k];
         }
     null_sample obs;
-    rc = sample_of(g.n, m, tail, head, value, opt, &obs);
+    /* --max-seconds bounds the whole run: each of the N + 1 counts gets
+     * an equal share */
+    double share = opt->max_seconds > 0
+                       ? opt->max_seconds / ((double)rewirings + 1)
+                       : 0;
+    rc = sample_of(g.n, m, tail, head, value, opt, share, &obs);
     if (rc != DG_OK)
         goto done;
     out->observed_count = obs.count;
@@ -848,7 +902,7 @@ static int loops_null(const dg_ledger *l, const dg_loop_options *opt,
             rv[k] = g.value[g.off[u] + cursor[u]++];
         }
         null_sample s;
-        rc = sample_of(g.n, m, rt, rh, rv, opt, &s);
+        rc = sample_of(g.n, m, rt, rh, rv, opt, share, &s);
         free(rt);
         free(rh);
         free(rv);

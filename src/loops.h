@@ -17,8 +17,8 @@ typedef enum {
     DG_PATTERN_EQUITY_FOR_PURCHASE, /* the seller gives shares (warrant) to
                                        the buyer who buys from it */
     DG_PATTERN_CAPACITY_ROUND_TRIP, /* both sides buy capacity (chips,
-                                       cloud, services, lease, backstop)
-                                       from each other */
+                                       cloud, services, lease) from each
+                                       other */
     DG_PATTERN_MULTI_PARTY,         /* anything else, e.g. 3 or more parties */
     DG_PATTERN_COUNT
 } dg_pattern;
@@ -72,9 +72,21 @@ typedef struct dg_loop_options {
     long window_days;     /* time window; < 0 = none */
     uint64_t limit;       /* stop after this many loops; 0 = none */
     double max_seconds;   /* CPU time limit; 0 = none */
+    /* Called now and then during the search (every 65536 units of the
+     * engine's work) with the cycles of companies found so far, for a
+     * progress display; NULL = none. Not called by dg_loops_null. */
+    void (*progress)(uint64_t found, void *ctx);
+    void *progress_ctx;
 } dg_loop_options;
 
 void dg_loop_options_init(dg_loop_options *o);
+
+/* A dense ledger can close more loops than there are atoms: the searches a
+ * command runs on its own behalf (check, diff, report) stop after this much
+ * CPU time, and a command keeps at most DG_LOOPS_MAX_BYTES of loop
+ * descriptions, then says the result is cut short (docs/robustness.md). */
+#define DG_LOOPS_AUTO_SECONDS 60.0
+#define DG_LOOPS_MAX_BYTES ((size_t)256 << 20)
 
 typedef struct dg_loop_stats {
     uint64_t count;          /* loops passed to the callback */

@@ -189,6 +189,19 @@ void dg_company_init(dg_company *c)
     c->cash_as_of = (dg_date){0, 0, 0};
 }
 
+int dg_limit_error(dg_diags *diags, const char *file, long line, bool legs)
+{
+    size_t max = legs ? DG_MAX_LEGS : DG_MAX_COMPANIES;
+    int rc = dg_diags_add(diags, DG_SEV_ERROR, file, line,
+                          "more than %zu %s; a ledger holds at most %zu%s",
+                          max, legs ? "legs" : "companies", max,
+                          legs ? " (an edge statement between subgraphs "
+                                 "makes a leg for every pair: {a b} -> "
+                                 "{c d} is 4 legs)"
+                               : "");
+    return rc == DG_OK ? DG_ELIMIT : rc;
+}
+
 int dg_ledger_company(dg_ledger *l, const char *name, size_t *index)
 {
     size_t i = dg_ledger_find(l, name);
@@ -196,6 +209,8 @@ int dg_ledger_company(dg_ledger *l, const char *name, size_t *index)
         *index = i;
         return DG_OK;
     }
+    if (l->ncompanies >= DG_MAX_COMPANIES)
+        return DG_ELIMIT;
     name_index *ix = l->index;
     /* Keep the table at most half full. */
     if ((l->ncompanies + 1) * 2 > ix->cap && !index_grow(l))
@@ -232,6 +247,8 @@ int dg_ledger_add_leg(dg_ledger *l, const dg_leg *leg)
 {
     if (leg->from >= l->ncompanies || leg->to >= l->ncompanies)
         return DG_EUSAGE;
+    if (l->nlegs >= DG_MAX_LEGS)
+        return DG_ELIMIT;
     if (l->nlegs == l->cap_legs) {
         size_t cap = l->cap_legs ? l->cap_legs * 2 : 32;
         dg_leg *p = realloc(l->legs, cap * sizeof *p);

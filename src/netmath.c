@@ -38,7 +38,21 @@ static bool all_nonneg_finite(const double *x, size_t count)
 
 /* ---- linear solves -------------------------------------------------------- */
 
+static int solve(size_t n, const double *a, size_t nrhs, double *b);
+
+/* igraph's default error handler aborts the process; every igraph code is
+ * checked here, so the library runs igraph with the handler that only
+ * returns, whoever calls it, and puts the caller's back. */
 int dg_netmath_solve(size_t n, const double *a, size_t nrhs, double *b)
+{
+    igraph_error_handler_t *old =
+        igraph_set_error_handler(igraph_error_handler_ignore);
+    int rc = solve(n, a, nrhs, b);
+    igraph_set_error_handler(old);
+    return rc;
+}
+
+static int solve(size_t n, const double *a, size_t nrhs, double *b)
 {
     if (n == 0 || nrhs == 0)
         return DG_OK;
@@ -116,8 +130,21 @@ done:
  * Fills `why` and returns the number of singular groups (>= 0) or a
  * negated DG_E* code.
  */
+static long groups(size_t n, const double *flow, const double *inflow,
+                   dg_singular *why);
+
 static long singular_groups(size_t n, const double *flow,
                             const double *inflow, dg_singular *why)
+{
+    igraph_error_handler_t *old =
+        igraph_set_error_handler(igraph_error_handler_ignore);
+    long rc = groups(n, flow, inflow, why);
+    igraph_set_error_handler(old);
+    return rc;
+}
+
+static long groups(size_t n, const double *flow, const double *inflow,
+                   dg_singular *why)
 {
     igraph_vector_int_t edges, memb, csize;
     igraph_t g;

@@ -156,7 +156,8 @@ static void human(const dg_cell *c, dg_buf *b)
     }
 }
 
-/* A cell as a machine reads it (CSV): full precision, empty for none. */
+/* A cell as a machine reads it (CSV): every digit a double holds (%.17g
+ * reads back to the same number), empty for none. */
 static void machine(const dg_cell *c, dg_buf *b)
 {
     dg_buf_clear(b);
@@ -168,7 +169,7 @@ static void machine(const dg_cell *c, dg_buf *b)
     case DG_CELL_MONEY:
     case DG_CELL_SHARE:
         if (dg_has(c->num))
-            dg_buf_printf(b, "%.15g", c->num);
+            dg_buf_printf(b, "%.17g", c->num);
         break;
     case DG_CELL_BOOL: dg_buf_puts(b, c->i ? "true" : "false"); break;
     }

@@ -75,35 +75,36 @@ static bool set_text(char **slot, const char *value, char *msg, size_t n)
     return true;
 }
 
-bool dg_policy_set(dg_policy *p, const char *rule, const char *value,
-                   char *msg, size_t n)
+static bool set_rule(dg_policy *p, const char *rule, const char *value,
+                     char *msg, size_t n, const char *qrule,
+                     const char *qvalue)
 {
     if (strcmp(rule, "max-exposure") == 0) {
         if (parse_share(value, &p->max_exposure))
             return true;
         snprintf(msg, n,
-                 "max-exposure \"%.40s\" is not a share; write a number from "
+                 "max-exposure \"%s\" is not a share; write a number from "
                  "0 to 1 or a percentage (0.5, 50%%)",
-                 value);
+                 qvalue);
     } else if (strcmp(rule, "max-fci") == 0) {
         if (parse_share(value, &p->max_fci))
             return true;
         snprintf(msg, n,
-                 "max-fci \"%.40s\" is not a cycling index; write a number "
+                 "max-fci \"%s\" is not a cycling index; write a number "
                  "from 0 to 1",
-                 value);
+                 qvalue);
     } else if (strcmp(rule, "max-loops") == 0) {
         if (parse_whole(value, 1e15, &p->max_loops))
             return true;
         snprintf(msg, n,
-                 "max-loops \"%.40s\" is not a count; write a whole number, 0 "
+                 "max-loops \"%s\" is not a count; write a whole number, 0 "
                  "or more",
-                 value);
+                 qvalue);
     } else if (strcmp(rule, "max-loop-value") == 0) {
         if (dg_money_parse(value, &p->max_loop_value))
             return true;
-        snprintf(msg, n, "max-loop-value \"%.40s\" is not a money value; write %s",
-                 value, dg_money_forms());
+        snprintf(msg, n, "max-loop-value \"%s\" is not a money value; write %s",
+                 qvalue, dg_money_forms());
     } else if (strcmp(rule, "max-len") == 0) {
         double v;
         if (parse_whole(value, 1e6, &v) && v >= 2) {
@@ -111,9 +112,9 @@ bool dg_policy_set(dg_policy *p, const char *rule, const char *value,
             return true;
         }
         snprintf(msg, n,
-                 "max-len \"%.40s\" is not a loop length; write a whole number "
+                 "max-len \"%s\" is not a loop length; write a whole number "
                  "of companies, 2 or more",
-                 value);
+                 qvalue);
     } else if (strcmp(rule, "no-new-loops") == 0) {
         if (value[0])
             return set_text(&p->no_new_loops, value, msg, n);
@@ -125,16 +126,31 @@ bool dg_policy_set(dg_policy *p, const char *rule, const char *value,
     } else {
         const char *near = dg_closest(rule, dg_policy_rules, 7);
         if (near)
-            snprintf(msg, n, "unknown rule \"%.40s\"; did you mean \"%s\"?",
-                     rule, near);
+            snprintf(msg, n, "unknown rule \"%s\"; did you mean \"%s\"?",
+                     qrule, near);
         else
             snprintf(msg, n,
-                     "unknown rule \"%.40s\"; rules are max-exposure, "
+                     "unknown rule \"%s\"; rules are max-exposure, "
                      "max-loops, max-loop-value, max-fci, no-new-loops, focus "
                      "and max-len",
-                     rule);
+                     qrule);
     }
     return false;
+}
+
+bool dg_policy_set(dg_policy *p, const char *rule, const char *value,
+                   char *msg, size_t n)
+{
+    /* the rule and value as they may appear in a message: one printable
+     * line, cut to 40 bytes */
+    dg_buf qr, qv;
+    dg_buf_init(&qr);
+    dg_buf_init(&qv);
+    bool ok = set_rule(p, rule, value, msg, n, dg_quote(rule, 40, &qr),
+                       dg_quote(value, 40, &qv));
+    dg_buf_finish(&qr);
+    dg_buf_finish(&qv);
+    return ok;
 }
 
 static char *trim(char *s)
@@ -171,9 +187,14 @@ int dg_policy_load(const char *path, dg_policy *p, dg_diags *diags)
             rc = DG_ENOMEM;
             break;
         }
-        char *hash = strchr(copy, '#');
-        if (hash)
-            *hash = '\0';
+        /* '#' starts a comment at the start of a line or after a blank,
+         * so "focus = C# Corp" keeps its name */
+        for (char *h = copy; *h; h++) {
+            if (*h == '#' && (h == copy || h[-1] == ' ' || h[-1] == '\t')) {
+                *h = '\0';
+                break;
+            }
+        }
         char *s = trim(copy);
         if (!*s) {
             free(copy);
@@ -202,10 +223,18 @@ int dg_policy_load(const char *path, dg_policy *p, dg_diags *diags)
             dg_buf_puts(&full, value);
             value = full.data ? full.data : value;
         }
-        if (!dg_policy_set(p, rule, value, msg, sizeof msg))
-            dg_diags_add(diags, DG_SEV_ERROR, path, line, "%s", msg);
+        bool oom = full.oom;
+        if (!oom && !dg_policy_set(p, rule, value, msg, sizeof msg)) {
+            oom = strcmp(msg, "out of memory") == 0;
+            if (!oom)
+                dg_diags_add(diags, DG_SEV_ERROR, path, line, "%s", msg);
+        }
         dg_buf_finish(&full);
         free(copy);
+        if (oom) {
+            rc = DG_ENOMEM;
+            break;
+        }
     }
     free(data);
     if (rc == DG_OK && diags->errors > before)

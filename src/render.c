@@ -768,8 +768,9 @@ static void write_company(const scene *s, dg_buf *b, size_t c)
     attr_str(b, &first, "source", co->source);
     attr_str(b, &first, "note", co->note);
 
-    /* the picture */
-    dg_buf_printf(b, ",\n      label=<");
+    /* the picture (after a comma only when the ledger gave attributes:
+     * a company named only by its legs has none) */
+    dg_buf_puts(b, first ? "\n      label=<" : ",\n      label=<");
     if (focus)
         dg_buf_puts(b, "<B>");
     put_html_wrapped(b, company_text(co), 22);
@@ -1057,6 +1058,8 @@ static void write_label(const scene *s, dg_buf *b, const char *title)
                                : "Not drawn (no legs)",
                       s->left_out.data);
     caption_row(b, t.data);
+    if (t.oom) /* the caption was cut short: the whole picture fails */
+        b->oom = true;
     dg_buf_finish(&t);
 
     /* legend: the kinds and line styles present, widths, fills */
@@ -1112,6 +1115,8 @@ static void write_label(const scene *s, dg_buf *b, const char *title)
         dg_buf_init(&h);
         dg_buf_printf(&h, "Inflow from %s (fill)", focus_name);
         legend_row_start(b, h.data ? h.data : "");
+        if (h.oom)
+            b->oom = true;
         dg_buf_finish(&h);
         dg_buf_puts(b, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"3\" "
                        "CELLPADDING=\"3\" COLOR=\"#9A9A9A\"><TR>");
@@ -1190,7 +1195,9 @@ static int write_dot(const scene *s, dg_buf *b)
     free(name);
     dg_buf_puts(b, " {\n  graph [");
     bool first = true;
-    if (s->focus != SIZE_MAX)
+    /* Only a drawn company can be the focus of the file: one left out (no
+     * drawn legs) would make the annotated DOT name a company it lacks. */
+    if (s->focus != SIZE_MAX && s->draw_company[s->focus])
         attr(b, &first, "focus", l->companies[s->focus].name);
     attr_date(b, &first, "as_of", l->as_of);
     attr_str(b, &first, "title", l->title);
@@ -1454,6 +1461,16 @@ int dg_render(const dg_ledger *l, const dg_render_options *opt, char **data,
             *data = dg_buf_take(&b);
             if (!*data)
                 rc = DG_ENOMEM;
+        } else if (s.legs_drawn > DG_RENDER_MAX_LEGS) {
+            /* Graphviz's layout has no time limit and cannot be stopped:
+             * refuse what would run for many minutes (render.h) */
+            dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
+                         "render: %zu legs are too many to lay out (at most "
+                         "%d; Graphviz would take many minutes); draw part of "
+                         "the ledger with --kinds, --min-status, --as-of or "
+                         "--loop, or write the annotated graph with -T dot",
+                         s.legs_drawn, DG_RENDER_MAX_LEGS);
+            rc = DG_ELIMIT;
         } else {
             rc = lay_out(&s, b.data, b.len, data, len, diags);
         }

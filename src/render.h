@@ -70,6 +70,14 @@ bool dg_render_format_binary(dg_render_format f);
 bool dg_render_engine_known(const char *name);
 bool dg_highlight_parse(const char *text, dg_highlight *out);
 
+/* The most legs the laid-out formats (SVG, PNG, PDF) draw. Graphviz's dot
+ * layout with these labels grows much faster than the graph: 400 legs
+ * between 200 companies take about 20 s, 900 between 300 more than five
+ * minutes, and a layout cannot be interrupted. Above it dg_render returns
+ * DG_ELIMIT with an error that says how to draw part of the ledger; -T dot
+ * has no limit. */
+#define DG_RENDER_MAX_LEGS 400
+
 /* Renders `l` as `opt` says. On DG_OK *data holds the output (malloc'd,
  * owned by the caller: free()) and *len its size in bytes; the DOT and SVG
  * outputs end with a newline.
@@ -77,7 +85,8 @@ bool dg_highlight_parse(const char *text, dg_highlight *out);
  * Returns DG_OK; DG_EUSAGE with an error in `diags` for an option that does
  * not fit the ledger (an unknown --focus, a --loop id no loop has, highlight
  * focus without a focal company, an unknown engine or format);
- * DG_EINTERNAL when Graphviz failed (its message in `diags`); DG_ENOMEM.
+ * DG_EINTERNAL when Graphviz failed (its message in `diags`); DG_ELIMIT
+ * for a laid-out format of more than DG_RENDER_MAX_LEGS legs; DG_ENOMEM.
  * Graphviz warnings and notes about the picture (loops cut short by the
  * limit) are added to `diags` as warnings. */
 int dg_render(const dg_ledger *l, const dg_render_options *opt, char **data,

@@ -4,6 +4,7 @@
  * and the results read back per company (docs/methods.md §4-§5).
  */
 #include "stressrun.h"
+#include "exposure.h"
 #include "internal.h"
 #include "netmath.h"
 
@@ -70,7 +71,8 @@ int dg_stress_inputs_build(const dg_ledger *l, const dg_filter *filter,
         filter = &all;
     }
     size_t n = l->ncompanies;
-    if (n > (size_t)INT_MAX || (n && n > SIZE_MAX / sizeof(double) / n) ||
+    if (n > DG_MATRIX_MAX_COMPANIES || n > (size_t)INT_MAX ||
+        (n && n > SIZE_MAX / sizeof(double) / n) ||
         l->nlegs > SIZE_MAX / 2 / sizeof(dg_entry))
         return DG_ELIMIT;
     size_t n1 = n ? n : 1;
@@ -418,6 +420,9 @@ int dg_stress_run(const dg_ledger *l, const dg_stress_options *opt,
         !(opt->shortfall >= 0.0 && opt->shortfall <= 1.0) ||
         (unsigned)opt->model >= DG_MODEL_COUNT)
         return DG_EUSAGE;
+    int lim = dg_matrix_limit(l, diags);
+    if (lim != DG_OK)
+        return lim;
 
     dg_stress_inputs in;
     int rc = dg_stress_inputs_build(l, &opt->filter,

@@ -119,26 +119,56 @@ bool dg_streq_nocase(const char *a, const char *b)
     return *a == *b;
 }
 
+/* The escaped form of byte c, for dg_quote: \n, \t, \r, \xNN or itself. */
+static const char *escape(unsigned char c, char out[5])
+{
+    if (c == '\n')
+        return "\\n";
+    if (c == '\t')
+        return "\\t";
+    if (c == '\r')
+        return "\\r";
+    if (c < 0x20 || c == 0x7f) {
+        snprintf(out, 5, "\\x%02x", c);
+    } else {
+        out[0] = (char)c;
+        out[1] = '\0';
+    }
+    return out;
+}
+
 const char *dg_quote(const char *s, size_t max, dg_buf *buf)
 {
     dg_buf_clear(buf);
+    char e[5];
     size_t i = 0;
-    for (; s[i] && i < max; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\n')
-            dg_buf_puts(buf, "\\n");
-        else if (c == '\t')
-            dg_buf_puts(buf, "\\t");
-        else if (c == '\r')
-            dg_buf_puts(buf, "\\r");
-        else if (c < 0x20 || c == 0x7f)
-            dg_buf_printf(buf, "\\x%02x", c);
-        else
-            dg_buf_putc(buf, (char)c);
-    }
+    for (; s[i] && i < max; i++)
+        dg_buf_puts(buf, escape((unsigned char)s[i], e));
     if (s[i])
         dg_buf_puts(buf, "...");
-    return buf->oom || !buf->data ? "" : buf->data;
+    if (!buf->oom)
+        return buf->data ? buf->data : "";
+    /* Out of memory: quote into one of a few static buffers instead, so
+     * that a message still names what it is about (the library is not
+     * thread-safe anyway: cgraph is not). A long text is cut shorter. */
+    static char spare[4][1024];
+    static unsigned next;
+    char *o = spare[next++ % 4];
+    size_t k = 0;
+    for (i = 0; s[i] && i < max; i++) {
+        const char *x = escape((unsigned char)s[i], e);
+        size_t n = strlen(x);
+        if (k + n + 4 > sizeof spare[0])
+            break;
+        memcpy(o + k, x, n);
+        k += n;
+    }
+    if (s[i]) {
+        memcpy(o + k, "...", 3);
+        k += 3;
+    }
+    o[k] = '\0';
+    return o;
 }
 
 const char *dg_basename(const char *path)

@@ -578,8 +578,11 @@ Test(cli, loops_output_is_byte_identical_across_runs)
     char *path = src_path("graphs/ai-2025.dot");
     const char *fmts[] = {"text", "md", "json", "csv"};
     for (int i = 0; i < 4; i++) {
-        const char *a[] = {"loops", "--format", fmts[i], "--null", "20",
-                           path, NULL};
+        /* csv has no place for the significance: that run goes without */
+        const char *with[] = {"loops", "--format", fmts[i], "--null", "20",
+                              path, NULL};
+        const char *without[] = {"loops", "--format", fmts[i], path, NULL};
+        const char *const *a = i < 3 ? with : without;
         run_result r1 = run_cli(a, NULL), r2 = run_cli(a, NULL);
         cr_expect_eq(r1.status, 0);
         cr_expect_str_eq(r1.out, r2.out, "%s", fmts[i]);
@@ -868,6 +871,45 @@ Test(cli, report_to_an_unwritable_path_leaves_no_file)
     cr_expect_str_eq(first_line(r.err),
                      "dealgraph: report: unknown format 'pdf'; use --format "
                      "text|md|json|html");
+    run_free(&r);
+    free(path);
+}
+
+Test(cli, misuses_of_null_and_report_names_are_refused)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    const char *a[] = {"loops", path, "--null", "1", NULL};
+    run_result r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(first_line(r.err),
+                     "dealgraph: loops: --null 1 gives no spread to compare "
+                     "with; give 2 or more rewirings (200 is a good start)");
+    run_free(&r);
+    const char *b[] = {"loops", path, "--null", "5", "--temporal", NULL};
+    r = run_cli(b, NULL);
+    cr_expect_eq(r.status, 2);
+    run_free(&r);
+    char *dir = temp_dir();
+    char out[4096];
+    snprintf(out, sizeof out, "%s/ledger.svg", dir);
+    const char *c[] = {"report", path, "--format", "md", "-o", out, NULL};
+    r = run_cli(c, NULL);
+    cr_expect_eq(r.status, 2);
+    snprintf(msg, sizeof msg,
+             "dealgraph: report: the diagram beside %s would have the "
+             "report's own name; give the report a .md or .json name",
+             out);
+    cr_expect_str_eq(first_line(r.err), msg);
+    cr_expect_null(read_all(out), "nothing written");
+    run_free(&r);
+    rmdir(dir);
+    free(dir);
+    const char *d[] = {"diff", path, path, "--focus", "OpenAl", NULL};
+    r = run_cli(d, NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(first_line(r.err),
+                     "dealgraph: diff: unknown company 'OpenAl' for --focus; "
+                     "did you mean 'OpenAI'?");
     run_free(&r);
     free(path);
 }

@@ -735,6 +735,40 @@ Test(cycles, vertex_failing_from_a_long_path_still_closes_from_a_short_one)
     graph_finish(&G);
 }
 
+/* Gupta & Suzumura as printed give a vertex that found a cycle the lock
+ * L - b + 1, b its shortest way back found. Here vertex 3 is first reached
+ * by 0,1,2,3 with 2 on the path, so its only way back is 3,4,5,0 (b = 3)
+ * and that lock would admit it at depth <= 3 only. Reached later by
+ * 0,1,6,7,3 (depth 4), it closes through 2, which is off the path by then:
+ * 0,1,6,7,3,2 has length 6. The engine must find it at bound 6. */
+Test(cycles, vertex_that_closed_around_the_path_reopens_when_the_path_shrinks)
+{
+    graph G;
+    graph_init(&G, 8);
+    uint32_t edges[][2] = {{0, 1}, {1, 2}, {2, 0}, {2, 3}, {3, 4}, {4, 5},
+                           {5, 0}, {3, 2}, {1, 6}, {6, 7}, {7, 3}};
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+        graph_add(&G, edges[i][0], edges[i][1]);
+    const dg_digraph *g = graph_build(&G);
+    collect all = {.through = UINT32_MAX};
+    brute_all(g, &all);
+    dg_cycle_options o;
+    dg_cycle_options_init(&o);
+    o.max_len = 6;
+    expect_same_both(g, &all, &o, "reopen", 0);
+    collect c = {.through = UINT32_MAX};
+    dg_cycle_stats st;
+    cr_assert_eq(dg_cycles_each(g, &o, collect_fn, &c, &st), DG_OK);
+    uint32_t want[] = {0, 1, 6, 7, 3, 2};
+    bool seen = false;
+    for (size_t i = 0; i < c.count; i++)
+        seen |= c.keys[i] == encode(want, 6);
+    cr_expect(seen, "0,1,6,7,3,2 was not reported");
+    free(c.keys);
+    free(all.keys);
+    graph_finish(&G);
+}
+
 Test(cycles, long_ring_is_found_without_recursion_and_counted_as_longer_than_64)
 {
     const uint32_t n = 300000;

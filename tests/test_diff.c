@@ -203,3 +203,24 @@ Test(diff, companies_added_removed_and_changed_are_listed)
     dg_ledger_destroy(a);
     dg_ledger_destroy(b);
 }
+
+Test(diff, a_leg_inserted_among_alike_legs_is_the_one_added)
+{
+    /* No deal ids: both legs share the identity (A, B, cloud). The 2B leg
+     * is new; the 1B leg is unchanged even though it moved down a line. */
+    dg_ledger *a = load("digraph {\n  A -> B [kind=\"cloud\", amount=\"1B\", "
+                        "status=\"definitive\", announced=\"2025\"]\n}\n");
+    dg_ledger *b = load("digraph {\n  A -> B [kind=\"cloud\", amount=\"2B\", "
+                        "status=\"talks\", announced=\"2026\"]\n"
+                        "  A -> B [kind=\"cloud\", amount=\"1B\", "
+                        "status=\"definitive\", announced=\"2025\"]\n}\n");
+    dg_diff d;
+    cr_assert_eq(dg_diff_compute(a, b, NULL, &d), DG_OK);
+    cr_expect_eq(d.nchanged, 0);
+    cr_expect_eq(d.nremoved, 0);
+    cr_assert_eq(d.nadded, 1);
+    cr_expect_eq(d.added[0], 0, "the first leg of the new file is the new one");
+    dg_diff_finish(&d);
+    dg_ledger_destroy(a);
+    dg_ledger_destroy(b);
+}

@@ -158,3 +158,50 @@ Test(gate, no_new_loops_names_the_loop_a_new_deal_closes)
     dg_policy_finish(&p);
     dg_ledger_destroy(l);
 }
+
+Test(gate, a_hash_inside_a_value_is_not_a_comment)
+{
+    char *path = temp_file("p.txt", "focus = C# Corp   # the focal company\n"
+                                    "#max-loops = 3\n");
+    dg_policy p;
+    dg_policy_init(&p);
+    dg_diags d;
+    dg_diags_init(&d);
+    cr_assert_eq(dg_policy_load(path, &p, &d), DG_OK, "%s", first_error(&d));
+    cr_expect_str_eq(p.focus, "C# Corp");
+    cr_expect(isnan(p.max_loops), "a line starting with # is a comment");
+    dg_policy_finish(&p);
+    dg_diags_finish(&d);
+    free(path);
+}
+
+Test(gate, max_fci_needs_no_focal_company)
+{
+    /* a <-> b (1B each way), c -> a 1B, no focus. Throughflows (inflow +
+     * balancing outside inflow): T_a = 2, T_b = 1, T_c = 0 + 1 = 1, TST 4.
+     * Inflow-oriented Q: Q_ab = 1/2, Q_ac = 1/2, Q_ba = 1. N'_aa =
+     * 1 / (1 - Q_ab Q_ba) = 2, N'_bb = 1 / (1 - Q_ba Q_ab) = 2, N'_cc = 1.
+     * FCI = ((1 - 1/2) 2 + (1 - 1/2) 1 + 0) / 4 = 1.5 / 4 = 0.375. */
+    dg_diags d;
+    dg_ledger *l = load_dot_text(
+        "digraph {\n"
+        "  a -> b [kind=\"cloud\", amount=\"1B\", status=\"definitive\", "
+        "announced=\"2025\"]\n"
+        "  b -> a [kind=\"cloud\", amount=\"1B\", status=\"definitive\", "
+        "announced=\"2025\"]\n"
+        "  c -> a [kind=\"cloud\", amount=\"1B\", status=\"definitive\", "
+        "announced=\"2025\"]\n}\n",
+        &d);
+    cr_assert_not_null(l);
+    dg_diags_finish(&d);
+    dg_policy p;
+    dg_policy_init(&p);
+    p.max_fci = 0.5;
+    dg_gate g = run_gate(l, &p);
+    cr_assert_eq(g.count, 1);
+    cr_expect_float_eq(g.results[0].measured, 0.375, 1e-12);
+    cr_expect(g.holds);
+    dg_gate_finish(&g);
+    dg_policy_finish(&p);
+    dg_ledger_destroy(l);
+}

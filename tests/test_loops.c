@@ -398,6 +398,47 @@ Test(loops, temporal_mode_counts_each_leg_set_once)
     dg_ledger_destroy(l);
 }
 
+Test(loops, temporal_search_stops_at_max_seconds_inside_one_cycle)
+{
+    /* A ring of 8 companies with 12 legs per hop, all on one date: every
+     * one of 12^8 (about 4.3e8) leg sets respects time. The search must
+     * stop at the time limit and say so, not run for an hour. */
+    dg_ledger *l = dg_ledger_create();
+    char a[8], b[8];
+    for (int i = 0; i < 8; i++)
+        for (int k = 0; k < 12; k++) {
+            snprintf(a, sizeof a, "c%d", i);
+            snprintf(b, sizeof b, "c%d", (i + 1) % 8);
+            leg(l, a, b, DG_KIND_CLOUD, 1, DG_STATUS_COMPLETED, "2025-06-01");
+        }
+    dg_loop_options o;
+    dg_loop_options_init(&o);
+    o.temporal = true;
+    o.max_seconds = 0.3;
+    dg_loop_stats st;
+    cr_assert_eq(dg_loops_each(l, &o, NULL, NULL, &st, NULL), DG_OK);
+    cr_expect(st.timed_out);
+    cr_expect_lt(st.count, 429981696ull, "12^8 were not all reached");
+    dg_ledger_destroy(l);
+}
+
+Test(loops, temporal_ids_tell_identical_parallel_legs_apart)
+{
+    /* Two A -> B legs alike in every field: two leg sets, two ids. */
+    dg_ledger *l = dg_ledger_create();
+    leg(l, "A", "B", DG_KIND_CLOUD, 1e9, DG_STATUS_COMPLETED, "2025-01");
+    leg(l, "A", "B", DG_KIND_CLOUD, 1e9, DG_STATUS_COMPLETED, "2025-01");
+    leg(l, "B", "A", DG_KIND_CHIPS, 1e9, DG_STATUS_COMPLETED, "2025-02");
+    dg_loop_options o;
+    dg_loop_options_init(&o);
+    o.temporal = true;
+    seen *s = run_loops(l, &o);
+    cr_assert_eq(s->n, 2);
+    cr_expect_str_neq(s->ids[0], s->ids[1]);
+    free(s);
+    dg_ledger_destroy(l);
+}
+
 /* Brute force for time-respecting leg sets: every simple cycle of legs
  * (one leg per hop, companies distinct) that starts at its smallest
  * company, checked by trying every rotation directly. */

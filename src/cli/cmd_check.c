@@ -182,7 +182,7 @@ int cmd_check(int argc, char **argv)
             if (diags.items[i].file)
                 cli_print_diag(&diags.items[i]);
             else
-                cli_error("check: %s", diags.items[i].message);
+                cli_error("%s", diags.items[i].message); /* "check: ..." */
         }
         if (!shown)
             cli_error("check: %s", dg_strerror(rc));

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "diff.h"
+#include "exposure.h"
 #include "internal.h"
 
 #include <errno.h>
@@ -309,11 +310,25 @@ int cmd_diff(int argc, char **argv)
     memset(&d, 0, sizeof d);
     if (!a || !b)
         goto done;
+    if (o.focus && dg_ledger_find(a, o.focus) == (size_t)-1 &&
+        dg_ledger_find(b, o.focus) == (size_t)-1) {
+        /* in neither version: the same error (and suggestion) as exposure */
+        dg_diags fd;
+        dg_diags_init(&fd);
+        size_t ignored;
+        dg_focus_resolve(b, o.focus, "diff", &ignored, &fd);
+        for (size_t i = 0; i < fd.count; i++)
+            cli_error("%s", fd.items[i].message);
+        dg_diags_finish(&fd);
+        goto done;
+    }
     int rc = dg_diff_compute(a, b, &o, &d);
     if (rc != DG_OK) {
         if (rc == DG_ELIMIT)
-            cli_error("diff: more than a million loops; give --max-len to "
-                      "compare them");
+            cli_error("diff: too many loops to compare (more than a "
+                      "million, %.0f s of search or %zu MiB of loops); give "
+                      "--max-len to compare them",
+                      DG_LOOPS_AUTO_SECONDS, DG_LOOPS_MAX_BYTES >> 20);
         else
             cli_error("diff: %s", dg_strerror(rc));
         goto done;

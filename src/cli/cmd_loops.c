@@ -10,6 +10,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 static const char help[] =
     "usage: dealgraph loops [OPTIONS] FILE\n"
@@ -42,6 +44,64 @@ static const char help[] =
     "                       which legs count (see dealgraph summary --help)\n"
     "\n"
     "Exit codes: 0 success, 2 bad usage or unreadable or invalid input.\n";
+
+/* ---- progress on a terminal -------------------------------------------- */
+
+/* A search that runs longer than a second shows one line on standard error,
+ * rewritten in place ("searching: 1234567 loops so far, 12 s"), when
+ * standard error is a terminal (never in a CI log or a file), and clears it
+ * when done. The engine calls in every 65536 units of work; the clock is
+ * read only then. */
+typedef struct progress {
+    struct timespec start, last;
+    size_t width; /* of the line on screen; 0 = nothing shown */
+} progress;
+
+static double seconds_between(const struct timespec *a,
+                              const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) +
+           (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress_tick(uint64_t found, void *ctx)
+{
+    progress *p = ctx;
+    struct timespec now;
+    if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+        return;
+    double elapsed = seconds_between(&p->start, &now);
+    if (elapsed < 1.0 || (p->width && seconds_between(&p->last, &now) < 0.25))
+        return;
+    p->last = now;
+    int n = fprintf(stderr, "\rdealgraph: loops: searching: %llu loops so "
+                            "far, %.0f s",
+                    (unsigned long long)found, elapsed);
+    if (n > 0 && (size_t)n > p->width)
+        p->width = (size_t)n;
+    fflush(stderr);
+}
+
+/* Switches the display on for `lo` when standard error is a terminal. */
+static void progress_start(progress *p, dg_loop_options *lo)
+{
+    memset(p, 0, sizeof *p);
+    if (!isatty(STDERR_FILENO) ||
+        clock_gettime(CLOCK_MONOTONIC, &p->start) != 0)
+        return;
+    lo->progress = progress_tick;
+    lo->progress_ctx = p;
+}
+
+/* Clears the line, if one was shown. */
+static void progress_end(progress *p)
+{
+    if (!p->width)
+        return;
+    fprintf(stderr, "\r%*s\r", (int)p->width, "");
+    fflush(stderr);
+    p->width = 0;
+}
 
 /* ---- collected loops: arenas, not an allocation per loop ------------------- */
 
@@ -90,11 +150,29 @@ static bool arena_push(arena *a, const void *item, size_t count)
 typedef struct collected {
     arena recs, companies, hops, legs;
     bool oom;
+    bool full;         /* stopped at DG_LOOPS_MAX_BYTES */
+    size_t full_len;   /* the length of the loop it could not keep */
 } collected;
+
+static size_t arena_bytes(const arena *a) { return a->len * a->size; }
 
 static int collect(const dg_loop *loop, void *ctx)
 {
     collected *c = ctx;
+    /* Long loops in a dense ledger: keep at most DG_LOOPS_MAX_BYTES of
+     * them, then stop and say so, rather than use up the memory. */
+    size_t legs = 0;
+    for (size_t i = 0; i < loop->length; i++)
+        legs += loop->hops[i].nlegs;
+    size_t need = sizeof(rec) + (loop->length + 1) * sizeof(size_t) +
+                  loop->length * sizeof(rec_hop) + legs * sizeof(size_t);
+    size_t held = arena_bytes(&c->recs) + arena_bytes(&c->companies) +
+                  arena_bytes(&c->hops) + arena_bytes(&c->legs);
+    if (held + need > DG_LOOPS_MAX_BYTES) {
+        c->full = true;
+        c->full_len = loop->length;
+        return 1;
+    }
     rec r;
     memcpy(r.id, loop->id, sizeof r.id);
     r.length = loop->length;
@@ -279,7 +357,25 @@ typedef struct loops_result {
     dg_loop_null null;
     const char *sort;
     size_t show; /* text and md: at most this many rows; 0 = all */
+    bool full;   /* the collected loops reached DG_LOOPS_MAX_BYTES */
 } loops_result;
+
+/* The search stopped because `col` was full: the loop it could not keep
+ * was counted, so take it off, and report the result as truncated. */
+static void note_full(loops_result *res, const collected *col)
+{
+    if (!col->full)
+        return;
+    dg_loop_stats *st = &res->stats;
+    size_t k = col->full_len <= 64 ? col->full_len : 0;
+    if (st->count)
+        st->count--;
+    if (st->by_length[k])
+        st->by_length[k]--;
+    st->truncated = true;
+    res->full = true;
+}
+
 
 static void by_length_text(FILE *out, const dg_loop_stats *s)
 {
@@ -304,7 +400,9 @@ static void heading(FILE *out, const dg_ledger *l, const loops_result *res,
         fprintf(out, "## Loops in %s\n\n", l->title ? l->title : l->path);
     fprintf(out, "%llu loop%s%s", (unsigned long long)s->count,
             s->count == 1 ? "" : "s",
-            s->truncated ? " (truncated: the --limit was reached)"
+            res->full ? " (truncated: the loops kept fill 256 MiB; give "
+                        "--max-len, --limit or --sort none)"
+            : s->truncated ? " (truncated: the --limit was reached)"
             : s->timed_out ? " (partial: --max-seconds was reached)"
                            : "");
     if (s->count) {
@@ -469,19 +567,21 @@ static json_t *loop_json(const view *v, const rec *r, dg_buf *b)
                      r->time_respecting, "hops", hops);
 }
 
+/* A number, or null for NaN (json_real refuses NaN). */
+static json_t *num(double v) { return dg_has(v) ? json_real(v) : json_null(); }
+
 static json_t *null_json(const dg_loop_null *n)
 {
     return json_pack(
-        "{s:I, s:I, s:{s:I, s:f, s:f, s:o, s:f}, s:{s:f, s:f, s:f, s:o, "
-        "s:f}, s:b}",
+        "{s:I, s:I, s:{s:I, s:o, s:o, s:o, s:o}, s:{s:o, s:o, s:o, s:o, "
+        "s:o}, s:b}",
         "rewirings", (json_int_t)n->rewirings, "seed", (json_int_t)n->seed,
         "count", "observed", (json_int_t)n->observed_count, "null_mean",
-        n->mean_count, "null_sd", n->sd_count, "z",
-        dg_has(n->z_count) ? json_real(n->z_count) : json_null(), "p",
-        n->p_count, "looped_value", "observed", n->observed_value,
-        "null_mean", n->mean_value, "null_sd", n->sd_value, "z",
-        dg_has(n->z_value) ? json_real(n->z_value) : json_null(), "p",
-        n->p_value, "partial", n->timed_out);
+        num(n->mean_count), "null_sd", num(n->sd_count), "z",
+        num(n->z_count), "p", num(n->p_count), "looped_value", "observed",
+        num(n->observed_value), "null_mean", num(n->mean_value), "null_sd",
+        num(n->sd_value), "z", num(n->z_value), "p", num(n->p_value),
+        "partial", n->timed_out);
 }
 
 static json_t *result_json(const view *v, const rec *recs, size_t n,
@@ -547,7 +647,7 @@ static int stream_one(const dg_loop *loop, void *ctx)
     if (s->fmt == DG_OUT_CSV) {
         char val[64] = "";
         if (dg_has(r->value))
-            snprintf(val, sizeof val, "%.15g", r->value);
+            snprintf(val, sizeof val, "%.17g", r->value);
         signature(&b, &v, r);
         fprintf(s->out, "%s,%zu,%s,%s,%s,%s,%s,%s,", r->id, r->length, val,
                 r->partial ? "true" : "false", dg_pattern_key(r->pattern),
@@ -639,11 +739,17 @@ bool report_loops(const dg_ledger *l, const cli_common *c, FILE *out,
     dg_diags diags;
     dg_diags_init(&diags);
     bool ok = false;
+    /* the report runs unattended: a dense ledger's loops are cut short
+     * after DG_LOOPS_AUTO_SECONDS, and the heading says so */
+    lo.max_seconds = DG_LOOPS_AUTO_SECONDS;
     int rc = dg_loops_each(l, &lo, collect, &col, &res.stats, &diags);
     if (rc == DG_OK && col.oom)
         rc = DG_ENOMEM;
-    /* 200 rewirings, seed 1: the report's significance is reproducible */
-    if (rc == DG_OK) {
+    note_full(&res, &col);
+    /* 200 rewirings, seed 1: the report's significance is reproducible.
+     * Not when the observed loops were cut short (there is no observed
+     * count to compare); the counts share DG_LOOPS_AUTO_SECONDS. */
+    if (rc == DG_OK && !res.stats.truncated && !res.stats.timed_out) {
         rc = dg_loops_null(l, &lo, 200, 1, &res.null);
         res.have_null = rc == DG_OK;
     }
@@ -806,6 +912,22 @@ int cmd_loops(int argc, char **argv)
                   "FILE");
         return EXIT_TROUBLE;
     }
+    if (nulls == 1) {
+        cli_error("loops: --null 1 gives no spread to compare with; give 2 "
+                  "or more rewirings (200 is a good start)");
+        return EXIT_TROUBLE;
+    }
+    if (nulls && (lo.through || lo.temporal || dg_has(lo.min_value))) {
+        cli_error("loops: --null compares the whole loop count and looped "
+                  "value; it does not combine with --through, --temporal or "
+                  "--min-value");
+        return EXIT_TROUBLE;
+    }
+    if (nulls && (c.format == DG_OUT_CSV || strcmp(sort, "none") == 0)) {
+        cli_error("loops: --null needs --format text, md or json, sorted "
+                  "output (csv and --sort none have no place for it)");
+        return EXIT_TROUBLE;
+    }
     if (lo.window_days >= 0 && !lo.temporal) {
         cli_error("loops: --window needs --temporal (the window bounds "
                   "time-respecting loops)");
@@ -833,19 +955,31 @@ int cmd_loops(int argc, char **argv)
     int rc;
     bool streaming = !count && strcmp(sort, "none") == 0 &&
                      (c.format == DG_OUT_TEXT || c.format == DG_OUT_CSV);
+    /* streamed loops on the same terminal are their own progress */
+    progress prog;
+    memset(&prog, 0, sizeof prog);
+    if (!(streaming && (!c.output || strcmp(c.output, "-") == 0) &&
+          isatty(STDOUT_FILENO)))
+        progress_start(&prog, &lo);
     if (streaming) {
         if (!cli_output_open(&out, c.output)) {
             code = EXIT_TROUBLE;
             goto done;
         }
         opened = true;
-        stream s = {l, out.f, c.format, 0, {{0}, {0}, {0}, {0}, false}};
+        stream s = {l, out.f, c.format, 0,
+                    {{0}, {0}, {0}, {0}, false, false, 0}};
         collected_init(&s.one);
         if (c.format == DG_OUT_CSV)
             fputs("id,length,value,value_is_floor,pattern,firmness,"
                   "time_respecting,signature,companies\n",
                   out.f);
         rc = dg_loops_each(l, &lo, stream_one, &s, &res.stats, &diags);
+        progress_end(&prog);
+        if (rc == DG_OK && s.one.oom)
+            rc = DG_ENOMEM;
+        if (rc == DG_OK && ferror(out.f))
+            ok = false;
         collected_finish(&s.one);
         if (rc == DG_OK && c.format == DG_OUT_TEXT)
             fprintf(out.f, "%llu loops%s\n",
@@ -856,8 +990,10 @@ int cmd_loops(int argc, char **argv)
     } else {
         rc = dg_loops_each(l, &lo, count ? NULL : collect, &col, &res.stats,
                            &diags);
+        progress_end(&prog);
         if (col.oom)
             rc = DG_ENOMEM;
+        note_full(&res, &col);
     }
     if (rc != DG_OK) {
         for (size_t i = 0; i < diags.count; i++)
@@ -905,6 +1041,9 @@ int cmd_loops(int argc, char **argv)
             if (res.stats.by_length[k])
                 fprintf(out.f, "%zu,%llu\n", k,
                         (unsigned long long)res.stats.by_length[k]);
+        if (res.stats.by_length[0])
+            fprintf(out.f, "65+,%llu\n",
+                    (unsigned long long)res.stats.by_length[0]);
     } else {
         ok = write_table(out.f, &vw, recs, n, &res, c.format);
     }

@@ -274,6 +274,12 @@ int cmd_report(int argc, char **argv)
             cli_error("report: out of memory");
             goto done;
         }
+        if (strcmp(beside, c.output) == 0) {
+            cli_error("report: the diagram beside %s would have the report's "
+                      "own name; give the report a .md or .json name",
+                      c.output);
+            goto done;
+        }
     }
     cli_output out, pic;
     if (!cli_output_open(&out, c.output))
