@@ -231,8 +231,61 @@ static void check_legs(const dg_ledger *l, dg_diags *diags)
     }
 }
 
+/* True when DOT can hold the name `s` exactly: cgraph reads \" as a quote
+ * and drops a backslash before a line break, so an odd run of backslashes
+ * just before a quote, a line break or the end cannot be written (the
+ * annotated DOT would read back another name); and it takes a name that
+ * starts with '%' for an anonymous node's and renames it. */
+static bool dot_writable(const char *s)
+{
+    if (s[0] == '%') /* cgraph renames it: see dotscan.c */
+        return false;
+    for (const char *p = s; *p;) {
+        if (*p != '\\') {
+            p++;
+            continue;
+        }
+        size_t run = 0;
+        for (; *p == '\\'; p++)
+            run++;
+        if ((run & 1) &&
+            (*p == '"' || *p == '\n' || *p == '\r' || *p == '\0'))
+            return false;
+    }
+    return true;
+}
+
+/* A company name is the same in DOT and CSV, and `render -T dot` writes
+ * it back: one that DOT cannot hold is an error (two such names could
+ * come back as one company). */
+static void check_writable(const dg_ledger *l, dg_diags *diags)
+{
+    dg_buf q;
+    dg_buf_init(&q);
+    long *first_leg = NULL;
+    for (size_t i = 0; i < l->ncompanies; i++) {
+        if (dot_writable(l->companies[i].name))
+            continue;
+        if (!first_leg && !(first_leg = first_leg_lines(l))) {
+            diags->oom = true;
+            break;
+        }
+        const char *file;
+        long line;
+        company_where(l, first_leg, i, &file, &line);
+        dg_diags_add(diags, DG_SEV_ERROR, file, line,
+                     "company \"%s\": DOT cannot write this name (it "
+                     "starts with %%, or has a backslash at its end or just "
+                     "before a quote or a line break); rename it",
+                     dg_quote(l->companies[i].name, 60, &q));
+    }
+    free(first_leg);
+    dg_buf_finish(&q);
+}
+
 void dg_ledger_check(const dg_ledger *l, dg_diags *diags)
 {
+    check_writable(l, diags);
     check_names(l, diags);
     check_focus(l, diags);
     check_legs(l, diags);

@@ -248,6 +248,9 @@ typedef struct parser {
     size_t nattrs;
     unsigned char attr_slots[4 * DG_DOT_MAX_ATTRS];
     bool too_many_attrs;
+    /* the first node named with a leading '%', which cgraph renames */
+    char *percent_name;
+    long percent_line;
     /* node name stack for subgraph operands */
     char **names;
     size_t nnames, cap_names;
@@ -256,7 +259,8 @@ typedef struct parser {
 static void advance(parser *ps) { ps->tok = next(&ps->lx); }
 
 /* The text of an ID token: quoted strings unescaped the way cgraph does
- * (only \" becomes ", and a backslash-newline disappears), with "a" + "b"
+ * (only \" becomes ", a backslash pair stays, and a backslash-newline
+ * disappears), with "a" + "b"
  * concatenation handled by the caller. */
 static char *id_text(const token *t)
 {
@@ -267,6 +271,12 @@ static char *id_text(const token *t)
     for (size_t i = 0; i < t->len; i++) {
         if (t->start[i] == '\\' && i + 1 < t->len && t->start[i + 1] == '"') {
             dg_buf_putc(&b, '"');
+            i++;
+        } else if (t->start[i] == '\\' && i + 1 < t->len &&
+                   t->start[i + 1] == '\\') {
+            /* cgraph keeps a pair as it is, and the second backslash
+             * escapes nothing after it */
+            dg_buf_puts(&b, "\\\\");
             i++;
         } else if (t->start[i] == '\\' && i + 1 < t->len &&
                    t->start[i + 1] == '\n') {
@@ -403,6 +413,12 @@ static void note_node(parser *ps, const char *name, long line, bool attrs)
     if (sc->nnodes >= DG_MAX_COMPANIES) {
         over_limit(ps, "companies", line);
         return;
+    }
+    if (name[0] == '%' && !ps->percent_name) {
+        ps->percent_name = dg_strdup(name);
+        ps->percent_line = line;
+        if (!ps->percent_name)
+            ps->oom = true;
     }
     if (!index_reserve(sc)) {
         ps->oom = true;
@@ -769,8 +785,25 @@ int dg_dot_scan_text(const char *text, size_t len, const char *file,
     free(ps.names);
     for (size_t i = 0; i < ps.nattrs; i++)
         free(ps.attrs[i]);
-    if (ps.oom)
+    if (ps.oom) {
+        free(ps.percent_name);
         return DG_ENOMEM;
+    }
+    if (ps.percent_name) {
+        /* cgraph takes a name that starts with '%' for an anonymous
+         * node's and gives the node another ("%3"): refuse it rather than
+         * lose the company's name */
+        dg_buf q;
+        dg_buf_init(&q);
+        int rc = dg_diags_add(diags, DG_SEV_ERROR, file, ps.percent_line,
+                              "company \"%s\": a name in DOT cannot start "
+                              "with %% (Graphviz renames such nodes); rename "
+                              "it",
+                              dg_quote(ps.percent_name, 60, &q));
+        dg_buf_finish(&q);
+        free(ps.percent_name);
+        return rc == DG_OK ? DG_EINPUT : rc;
+    }
     if (ps.too_many_attrs) {
         int rc = dg_diags_add(diags, DG_SEV_ERROR, file, ps.over_line,
                               "more than %d different attribute names; a "

@@ -55,6 +55,8 @@ static void report_cgraph(const char *file, dg_diags *diags)
     const char *at = strstr(m, "in line ");
     if (at)
         line = strtol(at + 8, NULL, 10);
+    if (line < 0) /* never shown: a line is 1 or more, or unknown */
+        line = 0;
     dg_buf b, q;
     dg_buf_init(&b);
     dg_buf_init(&q);
@@ -70,6 +72,8 @@ static void report_cgraph(const char *file, dg_diags *diags)
     for (const char *p = text; *p; p++) {
         if (strncmp(p, " in line ", 9) == 0) {
             p += 9;
+            if (*p == '-')
+                p++;
             while (*p >= '0' && *p <= '9')
                 p++;
             /* "of input" follows in the ambiguity warning */
@@ -228,6 +232,10 @@ int dg_parse_dot(dg_ledger *l, const char *text, size_t len, const char *file,
      * on stderr; reset the error level so a stale error cannot leak in. */
     agseterr(AGMAX);
     agreseterrors();
+    /* cgraph's lexer counts lines across reads and never resets the count
+     * itself: after an earlier file (above all one that stopped at a
+     * syntax error) its "in line N" was off, even negative. */
+    agreadline(1);
     mem_chan chan = {text, text + len};
     Agraph_t *g = agread(&chan, &mem_disc);
     bool failed = agerrors() > 0 || !g;

@@ -1373,6 +1373,7 @@ static int lay_out(const scene *s, const char *text, size_t len,
         }
     }
     agerr(AGWARN, "%s", mark);
+    agreadline(1); /* cgraph keeps counting lines from the last read */
     mem_chan chan = {text, text + len};
     Agraph_t *g = agread(&chan, &render_disc);
     if (g) {

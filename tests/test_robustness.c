@@ -310,6 +310,79 @@ Test(fuzz_finds, company_names_with_control_characters_are_escaped)
     dg_diags_finish(&d);
 }
 
+/* fuzz_dot, seeds/dot/regress-cgraph-line-count.dot: the fuzzer loads each
+ * input twice (plain and --strict), and the second parse of a file with a
+ * syntax error said "in line -9". cgraph's lexer counts lines across reads
+ * and never resets the count, so `lint a.dot b.dot` gave wrong (even
+ * negative) lines for every file after one with a syntax error. */
+Test(fuzz_finds, syntax_errors_have_their_line_in_every_file_of_a_lint)
+{
+    char *dir = temp_dir();
+    char *a = write_file(dir, "a.dot", "digraph {\n a -> \n}\n");
+    char *b = write_file(dir, "b.dot",
+                         "digraph {\n\n\n\n a -> b [kind=\n}\n");
+    const char *args[] = {"lint", a, b, a, NULL};
+    run_result r = run_cli(args, NULL);
+    cr_expect_eq(r.status, 1);
+    const char *rest = ": error: DOT syntax error near '}'; check brackets "
+                       "and quotes, and quote every attribute value "
+                       "(amount=\"3e11\", announced=\"2025-09-10\")\n";
+    snprintf(msg, sizeof msg, "%s:3%s%s:3%s%s:6%s", a, rest, a, rest, b,
+             rest);
+    cr_expect_str_eq(r.out, msg);
+    run_free(&r);
+    free(a);
+    free(b);
+    free(dir);
+}
+
+/* fuzz_csv, seeds/csv/regress-backslash-name: a company named "Oracle\"
+ * (a trailing backslash) cannot be written in DOT: cgraph reads \" as a
+ * quote, so the annotated DOT doubled it and read back another name ("A\"
+ * and "A\\" came back as one company). Such a name is an error now. */
+Test(fuzz_finds, a_name_that_dot_cannot_write_is_an_error)
+{
+    dg_diags d;
+    dg_ledger *l = load_csv_text("from,to,kind,status,announced\n"
+                                 "A\\,B,chips,loi,2025\n"
+                                 "B,A\\\\,chips,loi,2025\n"
+                                 "B,\"C\\\"\"D\",chips,loi,2025\n",
+                                 NULL, &d);
+    cr_expect_null(l);
+    cr_expect_eq(d.errors, 2, "A\\ and C\\\"D, not A\\\\");
+    cr_expect_str_eq(first_error(&d),
+                     "2: company \"A\\\": DOT cannot write this name (it "
+                     "starts with %, or has a backslash at its end or just "
+                     "before a quote or a line break); rename it");
+    dg_diags_finish(&d);
+}
+
+/* fuzz_dot, seeds/dot/regress-percent-name.dot: cgraph takes a node name
+ * that starts with '%' for an anonymous node's and renames it ("%nthropic"
+ * came back as "%39"): the company lost its name without a word. */
+Test(fuzz_finds, a_name_starting_with_percent_is_an_error_not_renamed)
+{
+    dg_diags d;
+    dg_ledger *l = load_dot_text("digraph {\n"
+                                 "  \"A\" -> \"B\" [" LEG "];\n"
+                                 "  \"%nthropic\" -> \"B\" [" LEG "];\n"
+                                 "}\n",
+                                 &d);
+    cr_expect_null(l);
+    cr_expect_str_eq(first_error(&d),
+                     "3: company \"%nthropic\": a name in DOT cannot start "
+                     "with % (Graphviz renames such nodes); rename it");
+    dg_diags_finish(&d);
+    l = load_csv_text("from,to,kind,status,announced\n%x,B,chips,loi,2025\n",
+                      NULL, &d);
+    cr_expect_null(l, "render -T dot could not write it back");
+    cr_expect_str_eq(first_error(&d),
+                     "2: company \"%x\": DOT cannot write this name (it "
+                     "starts with %, or has a backslash at its end or just "
+                     "before a quote or a line break); rename it");
+    dg_diags_finish(&d);
+}
+
 /* ---- limits on pathological input -------------------------------------- */
 
 static int run_measured(const char *const *args, long *rss_kb, double *secs);

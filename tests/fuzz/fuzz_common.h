@@ -101,6 +101,10 @@ static inline void fuzz_check_diags(const dg_diags *d)
     size_t errors = 0, warnings = 0;
     for (size_t i = 0; i < d->count; i++) {
         const dg_diag *g = &d->items[i];
+        fprintf(stderr, "%s", ""); /* keeps stderr line-buffered order */
+        if (getenv("FUZZ_VERBOSE"))
+            fprintf(stderr, "fuzz: diag %s:%ld: %s\n", g->file ? g->file : "",
+                    g->line, g->message ? g->message : "(null)");
         FUZZ_CHECK(g->message && g->message[0]);
         for (const char *p = g->message; *p; p++)
             FUZZ_CHECK((unsigned char)*p >= 0x20 && *p != 0x7f);
@@ -254,12 +258,39 @@ static inline void fuzz_analyse(const dg_ledger *l)
     dg_diags_finish(&d);
 }
 
+/* What a free text becomes in the annotated DOT and back: cgraph reads \"
+ * as a quote and drops a backslash before a line break, so the writer
+ * doubles an odd run of backslashes just before a quote, a line break or
+ * the end (company names that would need it are refused by the loader).
+ * Returns a static buffer (the texts compared here are short enough). */
+static inline const char *fuzz_dot_text(const char *s, char *out, size_t n)
+{
+    size_t k = 0;
+    if (!s)
+        s = "";
+    for (const char *p = s; *p && k + 3 < n;) {
+        if (*p != '\\') {
+            out[k++] = *p++;
+            continue;
+        }
+        size_t run = 0;
+        for (; *p == '\\' && k + 3 < n; p++, run++)
+            out[k++] = '\\';
+        if ((run & 1) &&
+            (*p == '"' || *p == '\n' || *p == '\r' || *p == '\0'))
+            out[k++] = '\\';
+    }
+    out[k] = '\0';
+    return out;
+}
+
 /* A leg as text, for comparing two ledgers leg by leg. */
 static inline char *fuzz_leg_text(const dg_ledger *l, const dg_leg *g)
 {
     dg_buf b;
     dg_buf_init(&b);
     char d1[16], d2[16], d3[16];
+    static char t1[1 << 16], t2[1 << 16], t3[1 << 16];
     dg_buf_printf(&b, "%s\x1f%s\x1f%d\x1f%d\x1f%a\x1f%a\x1f%a\x1f%d%d\x1f%s"
                       "\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s",
                   l->companies[g->from].name, l->companies[g->to].name,
@@ -268,8 +299,9 @@ static inline char *fuzz_leg_text(const dg_ledger *l, const dg_leg *g)
                   dg_date_format(g->announced, d1, sizeof d1),
                   dg_date_format(g->start, d2, sizeof d2),
                   dg_date_format(g->end, d3, sizeof d3),
-                  g->deal ? g->deal : "", g->source ? g->source : "",
-                  g->note ? g->note : "");
+                  fuzz_dot_text(g->deal, t1, sizeof t1),
+                  fuzz_dot_text(g->source, t2, sizeof t2),
+                  fuzz_dot_text(g->note, t3, sizeof t3));
     return dg_buf_take(&b);
 }
 
