@@ -14,7 +14,8 @@ cd "$(dirname "$0")"
 # its runtime for the fuzzers, valgrind for the memcheck stage).
 PACKAGES=(gcc meson ninja-build pkg-config libigraph-dev libgraphviz-dev
           graphviz libcriterion-dev libjansson-dev libxml2-dev git python3
-          clang libclang-rt-14-dev valgrind)
+          clang libclang-rt-14-dev valgrind liblapack-dev libblas-dev
+          libarpack2-dev)
 
 install_missing() {
     local missing=() p

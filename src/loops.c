@@ -679,8 +679,10 @@ static int loops_value(const dg_ledger *l, const dg_filter *filter,
         goto done;
     have_memb = true;
     igraph_integer_t ncomp;
-    if (igraph_connected_components(&ig, &memb, NULL, &ncomp, IGRAPH_STRONG)) {
-        rc = DG_EINTERNAL;
+    igraph_error_t ie =
+        igraph_connected_components(&ig, &memb, NULL, &ncomp, IGRAPH_STRONG);
+    if (ie != IGRAPH_SUCCESS) {
+        rc = ie == IGRAPH_ENOMEM ? DG_ENOMEM : DG_EINTERNAL;
         goto done;
     }
     for (uint32_t u = 0; u < g.n; u++) {
@@ -771,8 +773,10 @@ static int sample_of(uint32_t n, size_t m, const uint32_t *tail,
     if (igraph_vector_int_init(&memb, 0))
         goto done;
     have_memb = true;
-    if (igraph_connected_components(&ig, &memb, NULL, NULL, IGRAPH_STRONG)) {
-        rc = DG_EINTERNAL;
+    igraph_error_t ie =
+        igraph_connected_components(&ig, &memb, NULL, NULL, IGRAPH_STRONG);
+    if (ie != IGRAPH_SUCCESS) {
+        rc = ie == IGRAPH_ENOMEM ? DG_ENOMEM : DG_EINTERNAL;
         goto done;
     }
     out->value = 0;
