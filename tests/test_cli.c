@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "support.h"
@@ -442,6 +443,112 @@ Test(cli, an_unwritable_output_exits_2_and_leaves_no_file)
     rmdir(dir);
     free(dir);
     run_free(&r);
+    free(path);
+}
+
+/* Copies the FIFO `fifo` into the file `copy` in a child process. */
+static pid_t drain_fifo(const char *fifo, const char *copy)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        alarm(20); /* a writer that never comes must not hang the suite */
+        FILE *in = fopen(fifo, "rb"), *out = fopen(copy, "wb");
+        if (!in || !out)
+            _exit(1);
+        char buf[4096];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+            fwrite(buf, 1, n, out);
+        _exit(fclose(out) == 0 ? 0 : 1);
+    }
+    return pid;
+}
+
+Test(cli, output_through_a_link_a_pipe_or_a_device_keeps_them)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    char *dir = temp_dir();
+    char real[4096], link[4096], fifo[4096], copy[4096];
+    snprintf(real, sizeof real, "%s/real.txt", dir);
+    snprintf(link, sizeof link, "%s/link.txt", dir);
+    snprintf(fifo, sizeof fifo, "%s/pipe", dir);
+    snprintf(copy, sizeof copy, "%s/copy.txt", dir);
+    FILE *f = fopen(real, "w");
+    cr_assert_not_null(f);
+    fputs("old\n", f);
+    fclose(f);
+    cr_assert_eq(symlink("real.txt", link), 0);
+
+    /* a symbolic link stays a link; the file it points to is replaced */
+    const char *a[] = {"summary", path, "-o", link, NULL};
+    run_result r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    struct stat st;
+    cr_expect(lstat(link, &st) == 0 && S_ISLNK(st.st_mode),
+              "-o replaced the symbolic link itself");
+    char *text = read_all(real);
+    cr_assert_not_null(text);
+    cr_expect(strstr(text, "23 companies, 52 legs") != NULL,
+              "the link's target holds the summary: %s", text);
+    free(text);
+    run_free(&r);
+
+    /* a named pipe is written into, not replaced by a file */
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    pid_t reader = drain_fifo(fifo, copy);
+    cr_assert(reader > 0);
+    const char *b[] = {"summary", path, "-o", fifo, NULL};
+    r = run_cli(b, NULL);
+    int wstatus = 0;
+    waitpid(reader, &wstatus, 0);
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
+    cr_expect(stat(fifo, &st) == 0 && S_ISFIFO(st.st_mode),
+              "-o replaced the pipe with a file");
+    text = read_all(copy);
+    cr_assert_not_null(text);
+    cr_expect(strstr(text, "23 companies, 52 legs") != NULL,
+              "the reader of the pipe got the summary: %s", text);
+    free(text);
+    run_free(&r);
+
+    /* a directory is refused */
+    const char *c[] = {"summary", path, "-o", dir, NULL};
+    r = run_cli(c, NULL);
+    cr_expect_eq(r.status, 2);
+    snprintf(msg, sizeof msg,
+             "dealgraph: %s: is a directory; give a file name for the output",
+             dir);
+    cr_expect_str_eq(first_line(r.err), msg);
+    run_free(&r);
+
+    /* a device that refuses the data: the write error is reported, and
+     * the device stays a device */
+    if (stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode)) {
+        const char *d[] = {"render", path, "-T", "svg", "-o", "/dev/full",
+                           NULL};
+        r = run_cli(d, NULL);
+        cr_expect_eq(r.status, 2);
+        cr_expect_str_eq(first_line(r.err),
+                         "dealgraph: /dev/full: cannot write: No space left "
+                         "on device");
+        cr_expect(stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode),
+                  "-o replaced /dev/full with a regular file");
+        run_free(&r);
+        const char *e[] = {"summary", path, "-o", "/dev/full", NULL};
+        r = run_cli(e, NULL);
+        cr_expect_eq(r.status, 2);
+        cr_expect_str_eq(first_line(r.err),
+                         "dealgraph: /dev/full: cannot write: No space left "
+                         "on device");
+        run_free(&r);
+    }
+    unlink(link);
+    unlink(real);
+    unlink(fifo);
+    unlink(copy);
+    rmdir(dir);
+    free(dir);
     free(path);
 }
 

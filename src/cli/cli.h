@@ -99,11 +99,15 @@ dg_ledger *cli_load(const char *path, const dg_load_options *opt);
  * partial file behind. */
 typedef struct cli_output {
     FILE *f;
-    char *path, *tmp;
+    char *path, *tmp; /* tmp is NULL when writing to path directly */
 } cli_output;
 
-/* Opens `path` (NULL or "-" = stdout). Prints an error and returns false
- * when it cannot be created. */
+/* Opens `path` (NULL or "-" = stdout). A regular file (new, or existing,
+ * or reached through a symbolic link, which stays a link) is written
+ * beside its place and renamed over it when complete; a device, a pipe or
+ * a socket (/dev/null, /dev/stdout, a FIFO) is written directly, never
+ * replaced. Prints an error and returns false when it cannot be created
+ * (a directory, say). */
 bool cli_output_open(cli_output *o, const char *path);
 /* Finishes the output: ok=true renames the file into place (checking
  * every write); ok=false removes it. Returns false (after printing) when

@@ -2,6 +2,7 @@
  * common.c - shared pieces of the commands: messages, options, loading,
  * and output files.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "cli.h"
 
 #include <errno.h>
@@ -167,6 +168,24 @@ dg_ledger *cli_load_one(const cli_common *c, const char *cmd,
     return cli_load(argv[optind], &c->load);
 }
 
+/* Writes straight to `path`, which exists and is not a regular file. */
+static bool output_open_direct(cli_output *o, const char *path)
+{
+    o->path = strdup(path);
+    if (!o->path) {
+        cli_error("%s: out of memory", path);
+        return false;
+    }
+    o->f = fopen(path, "wb");
+    if (!o->f) {
+        cli_error("%s: cannot write: %s", path, strerror(errno));
+        free(o->path);
+        o->path = NULL;
+        return false;
+    }
+    return true;
+}
+
 bool cli_output_open(cli_output *o, const char *path)
 {
     memset(o, 0, sizeof *o);
@@ -174,17 +193,38 @@ bool cli_output_open(cli_output *o, const char *path)
         o->f = stdout;
         return true;
     }
-    size_t n = strlen(path);
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            cli_error("%s: is a directory; give a file name for the output",
+                      path);
+            return false;
+        }
+        if (!S_ISREG(st.st_mode))
+            return output_open_direct(o, path);
+    }
+    /* A symbolic link to a regular file: replace the file it points to,
+     * so that the link stays. A dangling link is replaced itself. */
+    char *real = NULL;
+    struct stat lst;
+    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) &&
+        stat(path, &st) == 0)
+        real = realpath(path, NULL);
+    const char *target = real ? real : path;
+    size_t n = strlen(target);
     o->path = malloc(n + 1);
     o->tmp = malloc(n + 16);
     if (!o->path || !o->tmp) {
         free(o->path);
         free(o->tmp);
+        free(real);
+        o->path = o->tmp = NULL;
         cli_error("%s: out of memory", path);
         return false;
     }
-    memcpy(o->path, path, n + 1);
-    snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", path);
+    memcpy(o->path, target, n + 1);
+    free(real);
+    snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", o->path);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         cli_error("%s: cannot write: %s", path, strerror(errno));
@@ -206,32 +246,46 @@ bool cli_output_open(cli_output *o, const char *path)
     return true;
 }
 
+/* A failed write is reported here, whatever `ok` says: the callers pass
+ * ok = false both for their own failures (already reported) and for a
+ * short fwrite, whose cause only the stream knows. */
 bool cli_output_close(cli_output *o, bool ok)
 {
     if (!o->f)
         return false;
+    bool werr = ferror(o->f) != 0;
+    int err = errno;
     if (!o->path) {
-        bool good = fflush(stdout) == 0 && !ferror(stdout);
-        if (ok && !good)
-            cli_error("cannot write to standard output: %s", strerror(errno));
-        return ok && good;
+        if (fflush(stdout) != 0 && !werr) {
+            werr = true;
+            err = errno;
+        }
+        if (werr)
+            cli_error("cannot write to standard output: %s", strerror(err));
+        return ok && !werr;
     }
-    bool good = !ferror(o->f);
-    if (fclose(o->f) != 0)
-        good = false;
+    if (fclose(o->f) != 0 && !werr) {
+        werr = true;
+        err = errno;
+    }
     o->f = NULL;
-    if (ok && good) {
-        /* mkstemp makes the file 0600; give it the usual mode */
-        mode_t mask = umask(0);
-        umask(mask);
-        chmod(o->tmp, 0666 & ~mask);
-        if (rename(o->tmp, o->path) != 0)
-            good = false;
-    }
-    if (ok && !good)
-        cli_error("%s: cannot write: %s", o->path, strerror(errno));
-    if (!ok || !good)
-        unlink(o->tmp);
+    if (werr)
+        cli_error("%s: cannot write: %s", o->path, strerror(err));
+    bool good = !werr;
+    if (o->tmp) {
+        if (ok && good) {
+            /* mkstemp makes the file 0600; give it the usual mode */
+            mode_t mask = umask(0);
+            umask(mask);
+            chmod(o->tmp, 0666 & ~mask);
+            if (rename(o->tmp, o->path) != 0) {
+                cli_error("%s: cannot write: %s", o->path, strerror(errno));
+                good = false;
+            }
+        }
+        if (!ok || !good)
+            unlink(o->tmp);
+    } /* else a device or a pipe, written directly */
     free(o->path);
     free(o->tmp);
     o->path = o->tmp = NULL;
