@@ -63,13 +63,33 @@ static char *render_as(const dg_ledger *l, dg_render_format f, size_t *len)
     return render(l, &o, len);
 }
 
-/* The legs of a ledger by their `deal` id (unique in ai-2025.dot). */
-static const dg_leg *leg_by_deal(const dg_ledger *l, const char *deal)
+/* The row of the facts table ("D07") that a leg of ai-2025.dot comes
+ * from: its `deal` id, or, for a leg of a deal in several legs (deal
+ * "D07-D08"), the row its note starts with ("Facts row D07. ...");
+ * graphs/README.md. NULL when neither says. */
+static const char *row_of(const char *deal, const char *note)
 {
-    for (size_t i = 0; i < l->nlegs; i++)
-        if (l->legs[i].deal && strcmp(l->legs[i].deal, deal) == 0)
-            return &l->legs[i];
+    static char row[4];
+    if (note && strncmp(note, "Facts row D", 11) == 0) {
+        memcpy(row, note + 10, 3);
+        row[3] = '\0';
+        return row;
+    }
+    if (deal && strlen(deal) == 3 && deal[0] == 'D')
+        return deal;
     return NULL;
+}
+
+/* The leg of ai-2025.dot from facts row `row`: the ledger keeps one leg
+ * per row, in row order; checks that the leg says so itself. */
+static const dg_leg *leg_by_row(const dg_ledger *l, const char *row)
+{
+    size_t n = (size_t)strtoul(row + 1, NULL, 10);
+    if (row[0] != 'D' || n < 1 || n > l->nlegs)
+        return NULL;
+    const dg_leg *leg = &l->legs[n - 1];
+    const char *own = row_of(leg->deal, leg->note);
+    return own && strcmp(own, row) == 0 ? leg : NULL;
 }
 
 /* Reads DOT text with cgraph, as a user's Graphviz would. */
@@ -98,9 +118,10 @@ Test(render, annotated_dot_parses_back_with_cgraph_and_keeps_every_leg)
     size_t seen = 0;
     for (Agnode_t *n = agfstnode(g); n; n = agnxtnode(g, n)) {
         for (Agedge_t *e = agfstout(g, n); e; e = agnxtout(g, e)) {
-            const char *deal = agget(e, "deal");
-            const dg_leg *leg = deal ? leg_by_deal(l, deal) : NULL;
-            cr_assert(leg, "edge without a known deal id: %s", deal);
+            const char *deal = row_of(agget(e, "deal"), agget(e, "note"));
+            const dg_leg *leg = deal ? leg_by_row(l, deal) : NULL;
+            cr_assert(leg, "edge without a known facts row: %s",
+                      agget(e, "deal"));
             seen++;
             cr_expect_str_eq(agnameof(agtail(e)),
                              l->companies[leg->from].name);
@@ -285,10 +306,10 @@ static loop_ids seed_loops(const dg_ledger *l)
     return ids;
 }
 
-/* The 1-based leg number (the SVG id leg_N) of the leg with a deal id. */
+/* The 1-based leg number (the SVG id leg_N) of the leg from a facts row. */
 static size_t leg_number(const dg_ledger *l, const char *deal)
 {
-    const dg_leg *leg = leg_by_deal(l, deal);
+    const dg_leg *leg = leg_by_row(l, deal);
     cr_assert(leg);
     return (size_t)(leg - l->legs) + 1;
 }
@@ -361,7 +382,8 @@ Test(render, the_seed_loops_are_drawn_strong_and_one_way_legs_faded)
     cr_assert(g);
     for (Agnode_t *n = agfstnode(g); n; n = agnxtnode(g, n)) {
         for (Agedge_t *e = agfstout(g, n); e; e = agnxtout(g, e)) {
-            const char *deal = agget(e, "deal");
+            const char *deal = row_of(agget(e, "deal"), agget(e, "note"));
+            cr_assert(deal);
             const char *colour = agget(e, "color");
             /* faded: the kind's colour with alpha 0x55 (#RRGGBBAA) */
             bool faded = strlen(colour) == 9;
@@ -442,9 +464,11 @@ Test(render, loop_option_draws_only_that_loop_and_its_legs)
 static const char *leg_attr(Agraph_t *g, const char *deal, char *name)
 {
     for (Agnode_t *n = agfstnode(g); n; n = agnxtnode(g, n))
-        for (Agedge_t *e = agfstout(g, n); e; e = agnxtout(g, e))
-            if (strcmp(agget(e, "deal"), deal) == 0)
+        for (Agedge_t *e = agfstout(g, n); e; e = agnxtout(g, e)) {
+            const char *row = row_of(agget(e, "deal"), agget(e, "note"));
+            if (row && strcmp(row, deal) == 0)
                 return agget(e, name);
+        }
     return NULL;
 }
 
