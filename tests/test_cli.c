@@ -666,9 +666,9 @@ Test(cli, loops_reject_bad_options_with_exit_2)
         {"--max-seconds", "0",
          "dealgraph: loops: --max-seconds '0' is not a duration; give a "
          "positive number of seconds"},
-        {"--window", "30",
-         "dealgraph: loops: --window needs --temporal (the window bounds "
-         "time-respecting loops)"},
+        {"--window", "-3",
+         "dealgraph: loops: --window '-3' is not a number of days; "
+         "give a whole number, 0 or more"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *a[] = {"loops", path, cases[i].opt, cases[i].val, NULL};
@@ -678,6 +678,50 @@ Test(cli, loops_reject_bad_options_with_exit_2)
         run_free(&r);
     }
     free(path);
+}
+
+/* Whether the loop through `a` and `b` (a two-company loop of the shipped
+ * ledger) is in time, in `loops --format json` output with `extra`. */
+static bool pair_in_time(const char *extra, const char *a, const char *b)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    const char *args[] = {"loops", path, "--format", "json", "--max-len",
+                          "2", extra ? "--window" : NULL, extra, NULL};
+    run_result r = run_cli(args, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_error_t err;
+    json_t *doc = json_loads(r.out, 0, &err);
+    cr_assert(doc, "%s", err.text);
+    json_t *loops = json_object_get(doc, "loops"), *loop;
+    size_t i;
+    int found = -1;
+    json_array_foreach(loops, i, loop) {
+        json_t *c = json_object_get(loop, "companies");
+        const char *c0 = json_string_value(json_array_get(c, 0)),
+                   *c1 = json_string_value(json_array_get(c, 1));
+        if (c0 && c1 && strcmp(c0, a) == 0 && strcmp(c1, b) == 0)
+            found = json_is_true(json_object_get(loop, "time_respecting"));
+    }
+    cr_assert(found >= 0, "no loop %s > %s", a, b);
+    json_decref(doc);
+    run_free(&r);
+    free(path);
+    return found;
+}
+
+Test(cli, window_without_temporal_bounds_the_in_time_flag)
+{
+    /* AMD's warrant and OpenAI's GPU order were announced the same day
+     * (2025-10-06): in time within any window. Microsoft's investments in
+     * OpenAI (2019-2023, 2024-10-02) and OpenAI's Azure commitment
+     * (2025-10-28) read in date order, but more than a year apart: in
+     * time without a window, not within 30 days. */
+    cr_expect(pair_in_time(NULL, "AMD", "OpenAI"));
+    cr_expect(pair_in_time("0", "AMD", "OpenAI"));
+    cr_expect(pair_in_time(NULL, "Microsoft", "OpenAI"));
+    cr_expect_not(pair_in_time("30", "Microsoft", "OpenAI"));
+    cr_expect(pair_in_time("400", "Microsoft", "OpenAI"),
+              "2024-10-02 to 2025-10-28 is 391 days");
 }
 
 Test(cli, loops_output_is_byte_identical_across_runs)

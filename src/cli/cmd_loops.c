@@ -26,7 +26,8 @@ static const char help[] =
     "  --through NAME       loops through this company\n"
     "  --temporal           time-respecting loops only, one leg per hop:\n"
     "                       announced dates non-decreasing around the loop\n"
-    "  --window DAYS        ... with the last at most DAYS after the first\n"
+    "  --window DAYS        in time (and with --temporal, listed) only when\n"
+    "                       the last leg is at most DAYS after the first\n"
     "  --limit N            stop after N loops (default 100000; says\n"
     "                       'truncated'); 0 = no limit\n"
     "  --sort value|length|none\n"
@@ -419,6 +420,8 @@ static void heading(FILE *out, const dg_ledger *l, const loops_result *res,
         fprintf(out, "; time-respecting leg sets");
         if (res->opt->window_days >= 0)
             fprintf(out, " within %ld days", res->opt->window_days);
+    } else if (res->opt->window_days >= 0) {
+        fprintf(out, "; in time: within %ld days", res->opt->window_days);
     }
     fprintf(out, "%s\n", md ? "  " : "");
 }
@@ -926,11 +929,6 @@ int cmd_loops(int argc, char **argv)
     if (nulls && (c.format == DG_OUT_CSV || strcmp(sort, "none") == 0)) {
         cli_error("loops: --null needs --format text, md or json, sorted "
                   "output (csv and --sort none have no place for it)");
-        return EXIT_TROUBLE;
-    }
-    if (lo.window_days >= 0 && !lo.temporal) {
-        cli_error("loops: --window needs --temporal (the window bounds "
-                  "time-respecting loops)");
         return EXIT_TROUBLE;
     }
     if (count && !limit_given)
