@@ -835,6 +835,27 @@ Test(cli, check_prints_one_line_per_rule_and_exits_by_the_result)
     cr_expect_eq(json_real_value(json_object_get(rule, "measured")), 35);
     json_decref(doc);
     run_free(&r);
+    /* md: one table row per rule, broken ones in bold, then the verdict */
+    const char *c[] = {"check", path, "--max-loops", "30", "--max-loops",
+                       "40", "--format", "md", NULL};
+    r = run_cli(c, NULL);
+    cr_expect_eq(r.status, 0, "the later --max-loops wins: %s", r.err);
+    cr_expect_str_eq(r.out, "| result | rule | measured, limit |\n"
+                            "| --- | --- | --- |\n"
+                            "| holds | max-loops | 35 loops, limit 40 |\n"
+                            "\n"
+                            "all 1 rules hold\n");
+    run_free(&r);
+    const char *d[] = {"check", path, "--max-loops", "30", "--max-fci", "1",
+                       "--format", "md", NULL};
+    r = run_cli(d, NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.out, "| **BROKEN** | max-loops | 35 loops, limit 30 "
+                            "|\n") != NULL,
+              "%s", r.out);
+    cr_expect(strstr(r.out, "\n**1 of 2 rules broken**\n") != NULL, "%s",
+              r.out);
+    run_free(&r);
     free(path);
 }
 

@@ -26,7 +26,8 @@ static const char help[] =
     "                         given after it override it\n"
     "  --focus NAME           the focal company (default: the ledger's)\n"
     "  --max-len N            count loops of at most N companies\n"
-    "  --format text|json     output format (default text)\n"
+    "  --format text|md|json  output format (default text; md is a table\n"
+    "                         for a CI job summary)\n"
     "  -o, --output FILE      write there instead of standard output\n"
     "  --min-status S, --kinds K1,K2, --as-of DATE, --amounts SCENARIO\n"
     "\n"
@@ -66,6 +67,39 @@ static void measured_text(dg_buf *b, const dg_rule_result *r)
         if (r->nnew > 5)
             dg_buf_printf(b, "; and %zu more", r->nnew - 5);
     }
+}
+
+/* A Markdown table of the rules, for a CI job summary: a broken rule's
+ * result in bold, then the verdict. */
+static bool write_md(FILE *out, const dg_gate *g)
+{
+    static const dg_column cols[] = {
+        {"result", "result"},
+        {"rule", "rule"},
+        {"measured", "measured, limit"},
+    };
+    dg_table t;
+    dg_table_init(&t, cols, 3);
+    dg_buf b;
+    dg_buf_init(&b);
+    size_t broken = 0;
+    for (size_t i = 0; i < g->count; i++) {
+        const dg_rule_result *r = &g->results[i];
+        measured_text(&b, r);
+        dg_table_row(&t);
+        dg_table_text(&t, 0, r->holds ? "holds" : "**BROKEN**");
+        dg_table_text(&t, 1, r->rule);
+        dg_table_text(&t, 2, b.data ? b.data : "");
+        broken += !r->holds;
+    }
+    dg_buf_finish(&b);
+    bool ok = !t.oom && dg_table_write(&t, DG_OUT_MD, out);
+    dg_table_finish(&t);
+    if (broken)
+        fprintf(out, "\n**%zu of %zu rules broken**\n", broken, g->count);
+    else
+        fprintf(out, "\nall %zu rules hold\n", g->count);
+    return ok && !ferror(out);
 }
 
 static json_t *gate_json(const dg_ledger *l, const dg_gate *g)
@@ -115,7 +149,8 @@ int cmd_check(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     cli_common c;
-    cli_common_init(&c, (1u << DG_OUT_TEXT) | (1u << DG_OUT_JSON));
+    cli_common_init(&c, (1u << DG_OUT_TEXT) | (1u << DG_OUT_MD) |
+                            (1u << DG_OUT_JSON));
     dg_policy p;
     dg_policy_init(&p);
     int code = EXIT_TROUBLE;
@@ -196,6 +231,8 @@ int cmd_check(int argc, char **argv)
         json_t *doc = gate_json(l, &g);
         ok = dg_json_write(doc, out.f);
         json_decref(doc);
+    } else if (c.format == DG_OUT_MD) {
+        ok = write_md(out.f, &g);
     } else {
         dg_buf b;
         dg_buf_init(&b);
