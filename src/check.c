@@ -236,10 +236,8 @@ static void check_legs(const dg_ledger *l, dg_diags *diags)
  * just before a quote, a line break or the end cannot be written (the
  * annotated DOT would read back another name); and it takes a name that
  * starts with '%' for an anonymous node's and renames it. */
-static bool dot_writable(const char *s)
+static bool dot_writable_text(const char *s)
 {
-    if (s[0] == '%') /* cgraph renames it: see dotscan.c */
-        return false;
     for (const char *p = s; *p;) {
         if (*p != '\\') {
             p++;
@@ -253,6 +251,90 @@ static bool dot_writable(const char *s)
             return false;
     }
     return true;
+}
+
+static bool dot_writable(const char *s)
+{
+    if (s[0] == '%') /* cgraph renames it: see dotscan.c */
+        return false;
+    return dot_writable_text(s);
+}
+
+/* One text attribute that DOT cannot hold: an error, since `render -T dot`
+ * would write a ledger that reads back different (only CSV can give such
+ * text: DOT's own reader never makes it). */
+static void text_writable(dg_diags *diags, const char *file, long line,
+                          const char *owner, const char *attr,
+                          const char *value, dg_buf *q)
+{
+    if (!value || dot_writable_text(value))
+        return;
+    dg_diags_add(diags, DG_SEV_ERROR, file, line,
+                 "%s: %s \"%s\": DOT cannot hold an odd run of "
+                 "backslashes at the end or just before a quote or a line "
+                 "break; add or remove one",
+                 owner, attr, dg_quote(value, 60, q));
+}
+
+/* Every text attribute of the legs, companies and graph. */
+static void check_texts(const dg_ledger *l, dg_diags *diags)
+{
+    dg_buf q, who;
+    dg_buf_init(&q);
+    dg_buf_init(&who);
+    for (size_t i = 0; i < l->nlegs; i++) {
+        const dg_leg *g = &l->legs[i];
+        const char *t[] = {g->deal, g->source, g->note};
+        const char *n[] = {"deal", "source", "note"};
+        for (size_t k = 0; k < 3; k++) {
+            if (!t[k] || dot_writable_text(t[k]))
+                continue;
+            dg_buf b1;
+            dg_buf_init(&b1);
+            dg_buf_clear(&who);
+            dg_buf_printf(&who, "leg %s -> ",
+                          dg_quote(l->companies[g->from].name, 40, &b1));
+            dg_buf_printf(&who, "%s",
+                          dg_quote(l->companies[g->to].name, 40, &b1));
+            dg_buf_finish(&b1);
+            text_writable(diags, l->legs_file, g->line,
+                          who.data ? who.data : "leg", n[k], t[k], &q);
+        }
+    }
+    long *first_leg = NULL;
+    for (size_t i = 0; i < l->ncompanies; i++) {
+        const dg_company *c = &l->companies[i];
+        const char *t[] = {c->label, c->equity_basis, c->period,
+                           c->currency, c->source, c->note};
+        const char *n[] = {"label", "equity_basis", "period", "currency",
+                           "source", "note"};
+        for (size_t k = 0; k < 6; k++) {
+            if (!t[k] || dot_writable_text(t[k]))
+                continue;
+            if (!first_leg && !(first_leg = first_leg_lines(l))) {
+                diags->oom = true;
+                goto done;
+            }
+            const char *file;
+            long line;
+            company_where(l, first_leg, i, &file, &line);
+            dg_buf b1;
+            dg_buf_init(&b1);
+            dg_buf_clear(&who);
+            dg_buf_printf(&who, "company %s", dg_quote(c->name, 60, &b1));
+            dg_buf_finish(&b1);
+            text_writable(diags, file, line, who.data ? who.data : "company",
+                          n[k], t[k], &q);
+        }
+    }
+    const char *gfile = l->focus_file ? l->focus_file : l->legs_file;
+    /* (the focus names a company, whose name check_writable checks, or is
+     * check_focus's error) */
+    text_writable(diags, gfile, 0, "graph", "title", l->title, &q);
+done:
+    free(first_leg);
+    dg_buf_finish(&q);
+    dg_buf_finish(&who);
 }
 
 /* A company name is the same in DOT and CSV, and `render -T dot` writes
@@ -286,6 +368,7 @@ static void check_writable(const dg_ledger *l, dg_diags *diags)
 void dg_ledger_check(const dg_ledger *l, dg_diags *diags)
 {
     check_writable(l, diags);
+    check_texts(l, diags);
     check_names(l, diags);
     check_focus(l, diags);
     check_legs(l, diags);

@@ -383,6 +383,39 @@ Test(fuzz_finds, a_name_starting_with_percent_is_an_error_not_renamed)
     dg_diags_finish(&d);
 }
 
+/* fuzz_csv, seeds/csv/regress-backslash-source: a leg's source ending a
+ * line with an odd run of backslashes ("to\\\\\<CR><LF>") came back from
+ * the annotated DOT with the line break gone (cgraph reads a backslash
+ * before a line break as a continuation). Names were checked already; now
+ * every text attribute of legs, companies and the graph is. */
+Test(fuzz_finds, text_that_dot_cannot_hold_is_an_error_wherever_it_is)
+{
+    dg_diags d;
+    /* the source: "x" then three backslashes, CR, LF, "y" (odd run before
+     * a line break; the message shows the line break as \n, after the
+     * three backslashes); the note: two backslashes at the end (even:
+     * fine); the next row's note: one at the end */
+    dg_ledger *l = load_csv_text(
+        "from,to,kind,status,announced,source,note\n"
+        "A,B,chips,loi,2025,\"x\\\\\\\r\ny\",\"n\\\\\"\n"
+        "B,A,chips,loi,2025,ok,\"ends \\\"\n",
+        NULL, &d);
+    cr_expect_null(l);
+    cr_expect_eq(d.errors, 2, "the source of line 2 and the note of line 4");
+    cr_expect_str_eq(first_error(&d),
+                     "2: leg A -> B: source \"x\\\\\\\\ny\": DOT "
+                     "cannot hold an odd run of backslashes at the end or "
+                     "just before a quote or a line break; add or remove one");
+    dg_diags_finish(&d);
+    l = load_csv_text("from,to,kind,status,announced,source\n"
+                      "A,B,chips,loi,2025,\"x\\\\\\\\\r\ny\"\n",
+                      NULL, &d);
+    cr_expect_not_null(l, "four backslashes before the line break: %s",
+                       first_error(&d));
+    dg_ledger_destroy(l);
+    dg_diags_finish(&d);
+}
+
 /* ---- limits on pathological input -------------------------------------- */
 
 static int run_measured(const char *const *args, long *rss_kb, double *secs);
