@@ -303,11 +303,22 @@ static int find_loops(scene *s, dg_diags *diags)
         return rc;
     if (s->oom)
         return DG_ENOMEM;
+    if (s->opt->loop && !s->loop_found && !stats.timed_out) {
+        /* not a loop of companies: perhaps a time-respecting leg set, as
+         * 'loops --temporal' lists them (their ids name the legs) */
+        lo.temporal = true;
+        rc = dg_loops_each(s->l, &lo, on_loop, s, &stats, diags);
+        if (rc != DG_OK)
+            return rc;
+        if (s->oom)
+            return DG_ENOMEM;
+    }
     s->loops_cut = stats.truncated || stats.timed_out;
     if (s->opt->loop && !s->loop_found) {
         dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
                      "render: no loop has the id '%s'%s; 'dealgraph loops "
-                     "%s' lists the ids under the same filters",
+                     "%s' (or 'loops --temporal') lists the ids under the "
+                     "same filters",
                      s->opt->loop,
                      stats.timed_out ? " among the loops found in time" : "",
                      s->l->path ? s->l->path : "FILE");

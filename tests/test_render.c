@@ -472,6 +472,51 @@ static const char *leg_attr(Agraph_t *g, const char *deal, char *name)
     return NULL;
 }
 
+static int note_amd_leg_set(const dg_loop *loop, void *ctx)
+{
+    if (loop_is(seed_ledger, loop, "AMD", "OpenAI", NULL))
+        strcpy(ctx, loop->id);
+    return 0;
+}
+
+Test(render, loop_option_takes_the_id_of_a_time_respecting_leg_set)
+{
+    /* 'loops --temporal' lists leg sets under their own ids; --loop takes
+     * them too. AMD -> OpenAI has one leg (the warrant, row D08) and
+     * OpenAI -> AMD one (the GPU order, D07), so the AMD leg set is those
+     * two legs, announced the same day. */
+    dg_ledger *l = load("graphs/ai-2025.dot");
+    char id[64] = "";
+    dg_loop_options lo;
+    dg_loop_options_init(&lo);
+    lo.temporal = true;
+    dg_diags d;
+    dg_diags_init(&d);
+    seed_ledger = l;
+    cr_assert_eq(dg_loops_each(l, &lo, note_amd_leg_set, id, NULL, &d),
+                 DG_OK);
+    dg_diags_finish(&d);
+    cr_assert(id[0], "no AMD leg set");
+    loop_ids plain = seed_loops(l);
+    cr_expect_str_neq(id, plain.pair_amd, "a leg set has its own id");
+    dg_render_options o;
+    dg_render_options_init(&o);
+    o.format = DG_RENDER_DOT;
+    o.loop = id;
+    char *dot = render(l, &o, NULL);
+    Agraph_t *g = read_dot(dot, strlen(dot));
+    cr_assert(g);
+    cr_expect_eq(agnnodes(g), 2);
+    cr_expect_eq(agnedges(g), 2);
+    cr_expect_not_null(leg_attr(g, "D07", "kind"));
+    cr_expect_not_null(leg_attr(g, "D08", "kind"));
+    cr_expect(strstr(dot, id) != NULL, "the caption names the loop");
+    agclose(g);
+    free(dot);
+    dg_ledger_destroy(l);
+}
+
+
 Test(render, width_grows_with_the_log_of_the_amount)
 {
     dg_ledger *l = load("graphs/ai-2025.dot");
