@@ -115,16 +115,17 @@ bool dg_highlight_parse(const char *text, dg_highlight *out)
  *
  * Colours are the Okabe-Ito palette (Okabe & Ito 2008, "Color Universal
  * Design"), distinguishable with every common colour-vision deficiency,
- * plus grey and black. Purchases (chips, cloud, services, lease) take the
- * blues, green and grey; financing (equity, warrant, debt, backstop) the
- * warm colours and black. Text on white uses a darker shade where the line
+ * plus grey, black and, for services, Paul Tol's indigo (Okabe-Ito's sky
+ * blue looked like a faded chips leg). Purchases (chips, cloud, services,
+ * lease) take the blues, green and grey; financing (equity, warrant, debt,
+ * backstop) the warm colours and black. Text on white uses a darker shade where the line
  * colour is too light to read. */
 static const struct {
     const char *line, *text;
 } kind_colours[DG_KIND_COUNT] = {
     [DG_KIND_CHIPS] = {"#0072B2", "#0072B2"},
     [DG_KIND_CLOUD] = {"#009E73", "#007A59"},
-    [DG_KIND_SERVICES] = {"#56B4E9", "#2B7DB5"},
+    [DG_KIND_SERVICES] = {"#332288", "#332288"},
     [DG_KIND_EQUITY] = {"#D55E00", "#B44F00"},
     [DG_KIND_WARRANT] = {"#CC79A7", "#A6528A"},
     [DG_KIND_DEBT] = {"#E69F00", "#A87400"},
