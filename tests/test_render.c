@@ -857,8 +857,8 @@ Test(render_cli, an_unknown_loop_id_is_exit_2_and_leaves_no_file)
     const char *x[] = {"--loop", "0123456789", NULL};
     expect_failure("ai.png", x,
                    "dealgraph: render: no loop has the id '0123456789'; "
-                   "'dealgraph loops %L' lists the ids under the same "
-                   "filters");
+                   "'dealgraph loops %L' (or 'loops --temporal') lists the "
+                   "ids under the same filters");
 }
 
 Test(render_cli, an_unknown_focus_is_exit_2)
