@@ -2,7 +2,8 @@
 # bench/run.sh - the cycle engine against NetworkX and Boost.Graph.
 #
 # In one run: builds the drivers (bench/dg_count.c with src/cycles.c, linked
-# to igraph as the library is and once with igraph's static archive; the
+# to libigraph.so and once with igraph's static archive, as meson links the
+# library and the CLI by default (-Dstatic_igraph=auto); the
 # C++ harness bench/boost_count.cpp against Debian's Boost headers),
 # generates the graphs (bench/gen.py), checks that every tool finds the same
 # number of cycles (stops loudly if not) and times whole-process runs

@@ -793,6 +793,38 @@ Test(progress, a_long_search_shows_a_progress_line_on_a_terminal_and_clears_it)
     free(path);
 }
 
+Test(progress, a_long_search_in_a_log_says_so_once)
+{
+    /* standard error is a pipe here, as in a CI log: no line rewritten in
+     * place, but one note when the search runs past the threshold (60 s;
+     * half a second for this test) */
+    setenv("DEALGRAPH_NOTE_SECONDS", "0.5", 1);
+    char *path = complete_ledger(14);
+    const char *args[] = {"loops", path, "--count", "--max-seconds", "2",
+                          NULL};
+    run_result r = run_cli(args, NULL);
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect(strncmp(r.err, "dealgraph: loops: still searching after ",
+                      40) == 0,
+              "stderr: %s", r.err);
+    cr_expect_not_null(strstr(r.err, " loops so far); --max-seconds S or "
+                                     "--max-len N bound the search\n"));
+    const char *nl = strchr(r.err, '\n');
+    cr_expect(nl && nl[1] == '\0', "one line only: %s", r.err);
+    cr_expect_null(strchr(r.err, '\r'), "nothing rewritten in a log");
+    cr_expect_not_null(strstr(r.out, "partial"), "%s", r.out);
+    run_free(&r);
+    /* a search that ends first says nothing */
+    setenv("DEALGRAPH_NOTE_SECONDS", "60", 1);
+    const char *quick[] = {"loops", path, "--count", "--max-seconds", "1",
+                           NULL};
+    r = run_cli(quick, NULL);
+    cr_expect_eq(r.status, 0);
+    cr_expect_str_eq(r.err, "");
+    run_free(&r);
+    free(path);
+}
+
 Test(progress, a_short_search_shows_nothing)
 {
     char *path = src_path("graphs/ai-2025.dot");

@@ -50,11 +50,18 @@ static const char help[] =
 
 /* A search that runs longer than a second shows one line on standard error,
  * rewritten in place ("searching: 1234567 loops so far, 12 s"), when
- * standard error is a terminal (never in a CI log or a file), and clears it
- * when done. The engine calls in every 65536 units of work; the clock is
+ * standard error is a terminal, and clears it when done. Elsewhere (a CI
+ * log, a file) nothing is rewritten: a search still running after a minute
+ * says so once, on a line of its own, so that a job that seems to hang
+ * tells why. The engine calls in every 65536 units of work; the clock is
  * read only then. */
+#define NOTE_SECONDS 60.0
+
 typedef struct progress {
     struct timespec start, last;
+    bool tty;
+    bool noted;       /* the one line for a log was written */
+    double note_after; /* seconds */
     size_t width; /* of the line on screen; 0 = nothing shown */
 } progress;
 
@@ -72,6 +79,18 @@ static void progress_tick(uint64_t found, void *ctx)
     if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
         return;
     double elapsed = seconds_between(&p->start, &now);
+    if (!p->tty) {
+        if (!p->noted && elapsed >= p->note_after) {
+            p->noted = true;
+            fprintf(stderr,
+                    "dealgraph: loops: still searching after %.0f s (%llu "
+                    "loops so far); --max-seconds S or --max-len N bound the "
+                    "search\n",
+                    elapsed, (unsigned long long)found);
+            fflush(stderr);
+        }
+        return;
+    }
     if (elapsed < 1.0 || (p->width && seconds_between(&p->last, &now) < 0.25))
         return;
     p->last = now;
@@ -83,13 +102,22 @@ static void progress_tick(uint64_t found, void *ctx)
     fflush(stderr);
 }
 
-/* Switches the display on for `lo` when standard error is a terminal. */
+/* Switches the display on for `lo`: the line on a terminal, else the one
+ * note. DEALGRAPH_NOTE_SECONDS moves the note (for the tests). */
 static void progress_start(progress *p, dg_loop_options *lo)
 {
     memset(p, 0, sizeof *p);
-    if (!isatty(STDERR_FILENO) ||
-        clock_gettime(CLOCK_MONOTONIC, &p->start) != 0)
+    if (clock_gettime(CLOCK_MONOTONIC, &p->start) != 0)
         return;
+    p->tty = isatty(STDERR_FILENO);
+    p->note_after = NOTE_SECONDS;
+    const char *env = getenv("DEALGRAPH_NOTE_SECONDS");
+    if (env && *env) {
+        char *end;
+        double v = strtod(env, &end);
+        if (*end == '\0' && v >= 0 && v <= 1e6)
+            p->note_after = v;
+    }
     lo->progress = progress_tick;
     lo->progress_ctx = p;
 }
