@@ -379,8 +379,17 @@ int dg_graph_set(dg_ledger *l, const char *name, const char *value,
             return DG_ENOMEM;
         return set_string(&l->focus, value);
     }
-    if (strcmp(name, "title") == 0)
+    if (strcmp(name, "title") == 0) {
+        if (!dg_dot_writable_text(value)) {
+            dg_buf q;
+            dg_buf_init(&q);
+            dg_diags_add(w->diags, DG_SEV_ERROR, w->file, w->line,
+                         "graph: title \"%s\": " DG_DOT_TEXT_PROBLEM,
+                         dg_quote(value, 60, &q));
+            dg_buf_finish(&q);
+        }
         return set_string(&l->title, value);
+    }
     if (strcmp(name, "as_of") == 0) {
         set_date(&l->as_of, name, value, "graph", w);
         return DG_OK;

@@ -236,7 +236,7 @@ static void check_legs(const dg_ledger *l, dg_diags *diags)
  * just before a quote, a line break or the end cannot be written (the
  * annotated DOT would read back another name); and it takes a name that
  * starts with '%' for an anonymous node's and renames it. */
-static bool dot_writable_text(const char *s)
+bool dg_dot_writable_text(const char *s)
 {
     for (const char *p = s; *p;) {
         if (*p != '\\') {
@@ -257,22 +257,21 @@ static bool dot_writable(const char *s)
 {
     if (s[0] == '%') /* cgraph renames it: see dotscan.c */
         return false;
-    return dot_writable_text(s);
+    return dg_dot_writable_text(s);
 }
 
 /* One text attribute that DOT cannot hold: an error, since `render -T dot`
- * would write a ledger that reads back different (only CSV can give such
- * text: DOT's own reader never makes it). */
+ * would write a ledger that reads back different. (CSV gives such text; in
+ * DOT only an HTML-like string can, <x\>.) The message text is shared with
+ * the graph's title, checked where it is read (attrs.c). */
 static void text_writable(dg_diags *diags, const char *file, long line,
                           const char *owner, const char *attr,
                           const char *value, dg_buf *q)
 {
-    if (!value || dot_writable_text(value))
+    if (!value || dg_dot_writable_text(value))
         return;
     dg_diags_add(diags, DG_SEV_ERROR, file, line,
-                 "%s: %s \"%s\": DOT cannot hold an odd run of "
-                 "backslashes at the end or just before a quote or a line "
-                 "break; add or remove one",
+                 "%s: %s \"%s\": " DG_DOT_TEXT_PROBLEM,
                  owner, attr, dg_quote(value, 60, q));
 }
 
@@ -287,7 +286,7 @@ static void check_texts(const dg_ledger *l, dg_diags *diags)
         const char *t[] = {g->deal, g->source, g->note};
         const char *n[] = {"deal", "source", "note"};
         for (size_t k = 0; k < 3; k++) {
-            if (!t[k] || dot_writable_text(t[k]))
+            if (!t[k] || dg_dot_writable_text(t[k]))
                 continue;
             dg_buf b1;
             dg_buf_init(&b1);
@@ -309,7 +308,7 @@ static void check_texts(const dg_ledger *l, dg_diags *diags)
         const char *n[] = {"label", "equity_basis", "period", "currency",
                            "source", "note"};
         for (size_t k = 0; k < 6; k++) {
-            if (!t[k] || dot_writable_text(t[k]))
+            if (!t[k] || dg_dot_writable_text(t[k]))
                 continue;
             if (!first_leg && !(first_leg = first_leg_lines(l))) {
                 diags->oom = true;
@@ -327,11 +326,12 @@ static void check_texts(const dg_ledger *l, dg_diags *diags)
                           n[k], t[k], &q);
         }
     }
-    const char *gfile = l->focus_file ? l->focus_file : l->legs_file;
-    /* (the focus names a company, whose name check_writable checks, or is
-     * check_focus's error) */
-    text_writable(diags, gfile, 0, "graph", "title", l->title, &q);
+    /* (the graph's title is checked where it is read, with its file and
+     * line; the focus names a company, whose name check_writable checks,
+     * or is check_focus's error) */
 done:
+    if (q.oom || who.oom)
+        diags->oom = true;
     free(first_leg);
     dg_buf_finish(&q);
     dg_buf_finish(&who);

@@ -72,6 +72,13 @@ bool dg_is_dir(const char *path);
 /* ---- attributes shared by the loaders ----------------------------------- */
 
 /* Where an attribute came from, for messages. */
+/* True when a DOT quoted string can hold `s` exactly (check.c): no odd run
+ * of backslashes at the end or just before a quote or a line break. */
+bool dg_dot_writable_text(const char *s);
+#define DG_DOT_TEXT_PROBLEM                                                  \
+    "DOT cannot hold an odd run of backslashes at the end or just before a " \
+    "quote or a line break; add or remove one"
+
 typedef struct dg_where {
     const char *file;
     long line;

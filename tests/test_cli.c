@@ -512,6 +512,54 @@ Test(cli, output_through_a_link_a_pipe_or_a_device_keeps_them)
     free(text);
     run_free(&r);
 
+    /* a file's mode is kept when it is replaced */
+    cr_assert_eq(chmod(real, 0600), 0);
+    r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 0);
+    cr_expect(stat(real, &st) == 0 && (st.st_mode & 0777) == 0600,
+              "mode %o", (unsigned)(st.st_mode & 0777));
+    run_free(&r);
+
+    /* a dangling link, relative, into another directory: the file is
+     * created where it points and the link stays */
+    char sub[4096], dang[4096], made[4096];
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    snprintf(dang, sizeof dang, "%s/sub/dang.txt", dir);
+    snprintf(made, sizeof made, "%s/made.txt", dir);
+    cr_assert_eq(mkdir(sub, 0755), 0);
+    cr_assert_eq(symlink("../made.txt", dang), 0);
+    const char *a2[] = {"summary", path, "-o", dang, NULL};
+    r = run_cli(a2, NULL);
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect(lstat(dang, &st) == 0 && S_ISLNK(st.st_mode),
+              "-o replaced the dangling link");
+    text = read_all(made);
+    cr_expect(text && strstr(text, "23 companies, 52 legs") != NULL,
+              "the link's target was created");
+    free(text);
+    run_free(&r);
+
+    /* /dev/stdout when standard output is a file: written there, the
+     * shell's earlier and later lines kept */
+    char both[4096], cmd[16384];
+    snprintf(both, sizeof both, "%s/both.txt", dir);
+    snprintf(cmd, sizeof cmd,
+             "{ echo HEADER; '%s' summary '%s' -o /dev/stdout; echo FOOTER; "
+             "} > '%s'",
+             getenv("DEALGRAPH"), path, both);
+    cr_expect_eq(system(cmd), 0);
+    text = read_all(both);
+    cr_assert_not_null(text);
+    cr_expect(strncmp(text, "HEADER\n", 7) == 0, "%s", text);
+    cr_expect(strstr(text, "23 companies, 52 legs") != NULL, "%s", text);
+    size_t tl = strlen(text);
+    cr_expect(tl > 7 && strcmp(text + tl - 7, "FOOTER\n") == 0, "%s", text);
+    free(text);
+    unlink(both);
+    unlink(dang);
+    unlink(made);
+    rmdir(sub);
+
     /* a directory is refused */
     const char *c[] = {"summary", path, "-o", dir, NULL};
     r = run_cli(c, NULL);

@@ -11,6 +11,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 enum {
     EXIT_OK = 0,      /* success; check: rules hold; diff: no change */
@@ -100,14 +101,17 @@ dg_ledger *cli_load(const char *path, const dg_load_options *opt);
 typedef struct cli_output {
     FILE *f;
     char *path, *tmp; /* tmp is NULL when writing to path directly */
+    mode_t mode;      /* of the file replaced; (mode_t)-1 for a new one */
+    bool reported;    /* cli_output_close printed an error */
 } cli_output;
 
 /* Opens `path` (NULL or "-" = stdout). A regular file (new, or existing,
  * or reached through a symbolic link, which stays a link) is written
- * beside its place and renamed over it when complete; a device, a pipe or
- * a socket (/dev/null, /dev/stdout, a FIFO) is written directly, never
- * replaced. Prints an error and returns false when it cannot be created
- * (a directory, say). */
+ * beside its place and renamed over it when complete, keeping its mode; a
+ * device or a pipe (/dev/null, a FIFO) is written directly, never
+ * replaced, and so is standard output under another name (/dev/stdout).
+ * Prints an error and returns false when it cannot be created (a
+ * directory, say). */
 bool cli_output_open(cli_output *o, const char *path);
 /* Finishes the output: ok=true renames the file into place (checking
  * every write); ok=false removes it. Returns false (after printing) when

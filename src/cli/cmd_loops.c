@@ -448,7 +448,7 @@ static void heading(FILE *out, const dg_ledger *l, const loops_result *res,
         fprintf(out, "; time-respecting leg sets");
         if (res->opt->window_days >= 0)
             fprintf(out, " within %ld days", res->opt->window_days);
-    } else if (res->opt->window_days >= 0) {
+    } else if (res->opt->window_days >= 0 && !res->counted) {
         fprintf(out, "; in time: within %ld days", res->opt->window_days);
     }
     fprintf(out, "%s\n", md ? "  " : "");

@@ -301,18 +301,22 @@ int cmd_report(int argc, char **argv)
         break;
     }
     /* The picture beside the report, written only when the report was. */
+    bool said = false; /* an error about the picture is printed */
     if (ok && beside) {
         ok = cli_output_open(&pic, beside);
+        said = !ok;
         if (ok) {
             ok = fwrite(svg, 1, svglen, pic.f) == svglen;
             ok = cli_output_close(&pic, ok) && ok;
+            said = pic.reported;
         }
     }
     if (cli_output_close(&out, ok) && ok)
         code = EXIT_OK;
-    else if (!ok)
-        cli_error("report: %s was not written", c.output ? c.output
-                                                         : "the report");
+    else if (!ok && !out.reported)
+        cli_error("report: %s was not written%s",
+                  c.output ? c.output : "the report",
+                  said ? "" : " (a write failed)");
 done:
     free(svg);
     free(beside);

@@ -186,30 +186,75 @@ static bool output_open_direct(cli_output *o, const char *path)
     return true;
 }
 
+/* Where the dangling symbolic link `path` points, as a path from here:
+ * its target, relative to the link's own directory. NULL when out of
+ * memory or unreadable. */
+static char *link_target(const char *path, const struct stat *lst)
+{
+    size_t cap = lst->st_size > 0 ? (size_t)lst->st_size + 1 : 4096;
+    char *t = malloc(cap);
+    if (!t)
+        return NULL;
+    ssize_t n = readlink(path, t, cap - 1);
+    if (n < 0) {
+        free(t);
+        return NULL;
+    }
+    t[n] = '\0';
+    const char *slash = strrchr(path, '/');
+    if (t[0] == '/' || !slash)
+        return t;
+    size_t dir = (size_t)(slash - path) + 1, tl = (size_t)n;
+    char *joined = malloc(dir + tl + 1);
+    if (joined) {
+        memcpy(joined, path, dir);
+        memcpy(joined + dir, t, tl + 1);
+    }
+    free(t);
+    return joined;
+}
+
 bool cli_output_open(cli_output *o, const char *path)
 {
     memset(o, 0, sizeof *o);
+    o->mode = (mode_t)-1;
     if (!path || strcmp(path, "-") == 0) {
         o->f = stdout;
         return true;
     }
-    struct stat st;
+    struct stat st, lst;
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
             cli_error("%s: is a directory; give a file name for the output",
                       path);
             return false;
         }
+        /* our own standard output under another name (/dev/stdout when
+         * it is redirected to a file): write there, never replace it */
+        struct stat out;
+        if (fstat(STDOUT_FILENO, &out) == 0 && out.st_dev == st.st_dev &&
+            out.st_ino == st.st_ino) {
+            o->f = stdout;
+            return true;
+        }
         if (!S_ISREG(st.st_mode))
             return output_open_direct(o, path);
+        o->mode = st.st_mode & 07777; /* kept by the new file */
+    } else if (errno != ENOENT) { /* a loop of links, a bad directory */
+        cli_error("%s: cannot write: %s", path, strerror(errno));
+        return false;
     }
-    /* A symbolic link to a regular file: replace the file it points to,
-     * so that the link stays. A dangling link is replaced itself. */
+    /* A symbolic link stays a link: the file it points to is replaced,
+     * or, when it points nowhere yet, created where it points. */
     char *real = NULL;
-    struct stat lst;
-    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) &&
-        stat(path, &st) == 0)
-        real = realpath(path, NULL);
+    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        real = o->mode != (mode_t)-1 ? realpath(path, NULL)
+                                     : link_target(path, &lst);
+        if (!real) {
+            cli_error("%s: cannot write: %s", path, strerror(errno));
+            return false;
+        }
+    }
     const char *target = real ? real : path;
     size_t n = strlen(target);
     o->path = malloc(n + 1);
@@ -248,44 +293,52 @@ bool cli_output_open(cli_output *o, const char *path)
 
 /* A failed write is reported here, whatever `ok` says: the callers pass
  * ok = false both for their own failures (already reported) and for a
- * short fwrite, whose cause only the stream knows. */
+ * short fwrite, whose cause only the stream knows. o->reported says
+ * whether it printed. */
 bool cli_output_close(cli_output *o, bool ok)
 {
+    o->reported = false;
     if (!o->f)
         return false;
     bool werr = ferror(o->f) != 0;
-    int err = errno;
-    if (!o->path) {
-        if (fflush(stdout) != 0 && !werr) {
-            werr = true;
-            err = errno;
-        }
-        if (werr)
-            cli_error("cannot write to standard output: %s", strerror(err));
-        return ok && !werr;
-    }
-    if (fclose(o->f) != 0 && !werr) {
-        werr = true;
-        err = errno;
-    }
+    int err = werr ? errno : 0;
+    FILE *f = o->f;
     o->f = NULL;
-    if (werr)
-        cli_error("%s: cannot write: %s", o->path, strerror(err));
+    int flushed = o->path ? fclose(f) : fflush(f);
+    if (flushed != 0) {
+        werr = true;
+        if (errno)
+            err = errno; /* the failure just seen, not an older errno */
+    }
+    if (werr) {
+        const char *why = err ? strerror(err) : "write error";
+        if (o->path)
+            cli_error("%s: cannot write: %s", o->path, why);
+        else
+            cli_error("cannot write to standard output: %s", why);
+        o->reported = true;
+    }
     bool good = !werr;
     if (o->tmp) {
         if (ok && good) {
-            /* mkstemp makes the file 0600; give it the usual mode */
-            mode_t mask = umask(0);
-            umask(mask);
-            chmod(o->tmp, 0666 & ~mask);
+            /* mkstemp makes the file 0600: give it the mode of the file
+             * it replaces, or the usual one */
+            mode_t mode = o->mode;
+            if (mode == (mode_t)-1) {
+                mode_t mask = umask(0);
+                umask(mask);
+                mode = 0666 & ~mask;
+            }
+            chmod(o->tmp, mode);
             if (rename(o->tmp, o->path) != 0) {
                 cli_error("%s: cannot write: %s", o->path, strerror(errno));
+                o->reported = true;
                 good = false;
             }
         }
         if (!ok || !good)
             unlink(o->tmp);
-    } /* else a device or a pipe, written directly */
+    } /* else a device, a pipe or standard output, written directly */
     free(o->path);
     free(o->tmp);
     o->path = o->tmp = NULL;
