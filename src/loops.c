@@ -419,7 +419,13 @@ static void fill_hop(run *r, size_t i, size_t hop)
 
 static bool out_of_time(run *r)
 {
-    if (r->opt->max_seconds <= 0 || (++r->steps & 4095) != 0)
+    if ((++r->steps & 4095) != 0)
+        return false;
+    /* the progress display, which the engine calls between cycles, is
+     * called from here too: one cycle's leg sets can take long */
+    if (r->opt->progress && (r->steps & 65535) == 0)
+        r->opt->progress(r->stats->count, r->opt->progress_ctx);
+    if (r->opt->max_seconds <= 0)
         return false;
     double used = (double)(clock() - r->started) / CLOCKS_PER_SEC;
     return used > r->opt->max_seconds;
