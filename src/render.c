@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- names ----------------------------------------------------------------- */
 
@@ -299,15 +300,20 @@ static int find_loops(scene *s, dg_diags *diags)
     lo.limit = s->opt->loop ? 0 : LOOP_LIMIT;
     lo.max_seconds = LOOP_SECONDS;
     dg_loop_stats stats;
+    clock_t started = clock();
     int rc = dg_loops_each(s->l, &lo, on_loop, s, &stats, diags);
     if (rc != DG_OK)
         return rc;
     if (s->oom)
         return DG_ENOMEM;
-    if (s->opt->loop && !s->loop_found && !stats.timed_out) {
+    double used = (double)(clock() - started) / CLOCKS_PER_SEC;
+    if (s->opt->loop && !s->loop_found && !stats.timed_out &&
+        used < LOOP_SECONDS) {
         /* not a loop of companies: perhaps a time-respecting leg set, as
-         * 'loops --temporal' lists them (their ids name the legs) */
+         * 'loops --temporal' lists them (their ids name the legs), in
+         * what is left of the time */
         lo.temporal = true;
+        lo.max_seconds = LOOP_SECONDS - used;
         rc = dg_loops_each(s->l, &lo, on_loop, s, &stats, diags);
         if (rc != DG_OK)
             return rc;
