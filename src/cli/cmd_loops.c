@@ -661,6 +661,7 @@ typedef struct stream {
     dg_out_format fmt;
     uint64_t rank;
     collected one; /* reused for one loop at a time */
+    dg_buf text;   /* reused too: no allocation per loop */
 } stream;
 
 static int stream_one(const dg_loop *loop, void *ctx)
@@ -672,8 +673,8 @@ static int stream_one(const dg_loop *loop, void *ctx)
         return 1;
     view v = {s->l, &s->one};
     const rec *r = s->one.recs.data;
-    dg_buf b;
-    dg_buf_init(&b);
+    dg_buf b = s->text; /* moved back below, grown or not */
+    dg_buf_clear(&b);
     s->rank++;
     if (s->fmt == DG_OUT_CSV) {
         char val[64] = "";
@@ -707,7 +708,11 @@ static int stream_one(const dg_loop *loop, void *ctx)
         path_text(&b, &v, r);
         fprintf(s->out, "%s\n", b.data);
     }
-    dg_buf_finish(&b);
+    s->text = b;
+    if (b.oom) {
+        s->one.oom = true; /* reported as out of memory */
+        return 1;
+    }
     return ferror(s->out) ? 1 : 0;
 }
 
@@ -994,8 +999,9 @@ int cmd_loops(int argc, char **argv)
         }
         opened = true;
         stream s = {l, out.f, c.format, 0,
-                    {{0}, {0}, {0}, {0}, false, false, 0}};
+                    {{0}, {0}, {0}, {0}, false, false, 0}, {0}};
         collected_init(&s.one);
+        dg_buf_init(&s.text);
         if (c.format == DG_OUT_CSV)
             fputs("id,length,value,value_is_floor,pattern,firmness,"
                   "time_respecting,signature,companies\n",
@@ -1007,6 +1013,7 @@ int cmd_loops(int argc, char **argv)
         if (rc == DG_OK && ferror(out.f))
             ok = false;
         collected_finish(&s.one);
+        dg_buf_finish(&s.text);
         if (rc == DG_OK && c.format == DG_OUT_TEXT)
             fprintf(out.f, "%llu loops%s\n",
                     (unsigned long long)res.stats.count,
