@@ -369,8 +369,12 @@ static int emit(run *r, size_t len, bool temporal)
             if (l->legs[hp->legs[k]].status > firm)
                 firm = l->legs[hp->legs[k]].status;
     }
-    snprintf(loop.id, sizeof loop.id, "%010llx",
-             (unsigned long long)(h & 0xffffffffffull));
+    /* the id: the low 40 bits as ten hex digits (by hand: this runs for
+     * every loop, and printf was a tenth of writing K_9's loops) */
+    static const char hex[] = "0123456789abcdef";
+    for (int d = 9; d >= 0; d--, h >>= 4)
+        loop.id[d] = hex[h & 0xf];
+    loop.id[10] = '\0';
     loop.firmness = firm;
     loop.pattern = pattern_of(r->hops, len);
     loop.time_respecting = temporal || loop_respects_time(r, len);
