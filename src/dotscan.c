@@ -79,6 +79,14 @@ static void skip_space(lexer *lx)
         } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' ||
                    c == '\v') {
             lx->p++;
+        } else if (lx->end - lx->p >= 3 &&
+                   memcmp(lx->p, "\xEF\xBB\xBF", 3) == 0 &&
+                   (lx->end - lx->p == 3 ||
+                    !id_char((unsigned char)lx->p[3]))) {
+            /* a byte order mark anywhere is blank to cgraph's lexer,
+             * unless a name goes on after it (then it is part of the
+             * name, the longer match) */
+            lx->p += 3;
         } else if (c == '#' && lx->at_line_start) {
             while (lx->p < lx->end && *lx->p != '\n')
                 lx->p++;

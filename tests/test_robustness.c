@@ -416,6 +416,37 @@ Test(fuzz_finds, text_that_dot_cannot_hold_is_an_error_wherever_it_is)
     dg_diags_finish(&d);
 }
 
+/* fuzz_dot, seeds/dot/regress-bom-inside.dot: a byte order mark after
+ * "digraph" (digraph <BOM>"" {...}) is blank to cgraph's lexer, but the
+ * line scanner took it for a name, lost its place and gave the legs no
+ * line. It is blank to the scanner too now, unless a name goes on after
+ * it (then cgraph reads it as part of the name, and so does the scanner). */
+Test(fuzz_finds, a_byte_order_mark_inside_the_file_is_blank_as_in_cgraph)
+{
+    dg_diags d;
+    dg_ledger *l = load_dot_text("digraph \xEF\xBB\xBF\"\" {\n"
+                                 "  {\n"
+                                 "    a -> b [" LEG "];\n"
+                                 "  }\n"
+                                 "  \xEF\xBB\xBF b -> c [" LEG "];\n"
+                                 "}\n",
+                                 &d);
+    cr_assert_not_null(l, "%s", first_error(&d));
+    cr_expect_eq(l->nlegs, 2);
+    cr_expect_eq(l->legs[0].line, 3);
+    cr_expect_eq(l->legs[1].line, 5);
+    cr_expect_eq(l->ncompanies, 3, "the mark is not a company");
+    dg_ledger_destroy(l);
+    dg_diags_finish(&d);
+    /* inside a name it is part of the name, as cgraph has it */
+    l = load_dot_text("digraph {\n  x\xEF\xBB\xBFy -> b [" LEG "];\n}\n", &d);
+    cr_assert_not_null(l, "%s", first_error(&d));
+    cr_expect_str_eq(l->companies[l->legs[0].from].name, "x\xEF\xBB\xBFy");
+    cr_expect_eq(l->legs[0].line, 2);
+    dg_ledger_destroy(l);
+    dg_diags_finish(&d);
+}
+
 /* ---- limits on pathological input -------------------------------------- */
 
 static int run_measured(const char *const *args, long *rss_kb, double *secs);
