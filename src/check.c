@@ -231,11 +231,13 @@ static void check_legs(const dg_ledger *l, dg_diags *diags)
     }
 }
 
-/* True when DOT can hold the name `s` exactly: cgraph reads \" as a quote
- * and drops a backslash before a line break, so an odd run of backslashes
- * just before a quote, a line break or the end cannot be written (the
- * annotated DOT would read back another name); and it takes a name that
- * starts with '%' for an anonymous node's and renames it. */
+/* True when DOT can hold the text `s` exactly. cgraph reads \" as a quote,
+ * so an odd run of backslashes just before a quote or the end cannot be
+ * written. Before a line break it is worse: cgraph joins the lines at an
+ * odd run, and at an even run too when the next line starts with a
+ * backslash (measured with dot -Tcanon: "ot\\" LF "\z" reads back as
+ * "ot\\\z"), so any backslash just before a line break is refused. (The
+ * name check adds that cgraph renames a name starting with '%'.) */
 bool dg_dot_writable_text(const char *s)
 {
     for (const char *p = s; *p;) {
@@ -246,8 +248,9 @@ bool dg_dot_writable_text(const char *s)
         size_t run = 0;
         for (; *p == '\\'; p++)
             run++;
-        if ((run & 1) &&
-            (*p == '"' || *p == '\n' || *p == '\r' || *p == '\0'))
+        if (*p == '\n' || *p == '\r')
+            return false;
+        if ((run & 1) && (*p == '"' || *p == '\0'))
             return false;
     }
     return true;

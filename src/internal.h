@@ -72,12 +72,14 @@ bool dg_is_dir(const char *path);
 /* ---- attributes shared by the loaders ----------------------------------- */
 
 /* Where an attribute came from, for messages. */
-/* True when a DOT quoted string can hold `s` exactly (check.c): no odd run
- * of backslashes at the end or just before a quote or a line break. */
+/* True when a DOT quoted string can hold `s` exactly (check.c): no
+ * backslash just before a line break, no odd run of them at the end or
+ * just before a quote. */
 bool dg_dot_writable_text(const char *s);
-#define DG_DOT_TEXT_PROBLEM                                                  \
-    "DOT cannot hold an odd run of backslashes at the end or just before a " \
-    "quote or a line break; add or remove one"
+#define DG_DOT_TEXT_PROBLEM                                                 \
+    "DOT cannot hold a backslash just before a line break, or an odd run " \
+    "of backslashes at the end or just before a quote; remove one or move " \
+    "it"
 
 typedef struct dg_where {
     const char *file;

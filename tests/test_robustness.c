@@ -404,14 +404,23 @@ Test(fuzz_finds, text_that_dot_cannot_hold_is_an_error_wherever_it_is)
     cr_expect_eq(d.errors, 2, "the source of line 2 and the note of line 4");
     cr_expect_str_eq(first_error(&d),
                      "2: leg A -> B: source \"x\\\\\\\\ny\": DOT "
-                     "cannot hold an odd run of backslashes at the end or "
-                     "just before a quote or a line break; add or remove one");
+                     "cannot hold a backslash just before a line break, or "
+                     "an odd run of backslashes at the end or just before a "
+                     "quote; remove one or move it");
     dg_diags_finish(&d);
+    /* fuzz_csv again (CI's short run): an even run before a line break is
+     * no better when the next line starts with a backslash: cgraph reads
+     * "ot\\" LF "\z" back as "ot\\\z". Any backslash just before a
+     * line break is refused; after one, or two before a quote, is fine. */
     l = load_csv_text("from,to,kind,status,announced,source\n"
-                      "A,B,chips,loi,2025,\"x\\\\\\\\\r\ny\"\n",
+                      "A,B,chips,loi,2025,\"x\\\\\r\n\\y\"\n",
                       NULL, &d);
-    cr_expect_not_null(l, "four backslashes before the line break: %s",
-                       first_error(&d));
+    cr_expect_null(l, "two backslashes, a line break, a backslash");
+    dg_diags_finish(&d);
+    l = load_csv_text("from,to,kind,status,announced,source,note\n"
+                      "A,B,chips,loi,2025,\"x\r\n\\y\",\"two \\\\\"\"q\"\n",
+                      NULL, &d);
+    cr_expect_not_null(l, "%s", first_error(&d));
     dg_ledger_destroy(l);
     dg_diags_finish(&d);
 }
