@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char *drain(int fd)
+char *read_fd(int fd)
 {
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap);
@@ -30,24 +30,43 @@ static char *drain(int fd)
     return buf;
 }
 
+char **cli_argv(const char *const *args)
+{
+    const char *exe = getenv("DEALGRAPH");
+    size_t n = 0;
+    while (args[n])
+        n++;
+    char **argv = calloc(n + 2, sizeof *argv);
+    argv[0] = strdup(exe ? exe : "dealgraph");
+    for (size_t i = 0; i < n; i++)
+        argv[i + 1] = strdup(args[i]);
+    return argv;
+}
+
+void cli_argv_free(char **argv)
+{
+    for (size_t i = 0; argv[i]; i++)
+        free(argv[i]);
+    free(argv);
+}
+
+int wait_exit(pid_t pid)
+{
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 run_result run_cli(const char *const *args, const char *input)
 {
     run_result r = {-1, NULL, NULL};
-    const char *exe = getenv("DEALGRAPH");
-    if (!exe)
-        exe = "dealgraph";
     char *dir = temp_dir();
     char *in = write_file(dir, "stdin", input ? input : "");
     char outp[4096], errp[4096];
     snprintf(outp, sizeof outp, "%s/stdout", dir);
     snprintf(errp, sizeof errp, "%s/stderr", dir);
-    size_t n = 0;
-    while (args[n])
-        n++;
-    char **argv = calloc(n + 2, sizeof *argv);
-    argv[0] = strdup(exe);
-    for (size_t i = 0; i < n; i++)
-        argv[i + 1] = strdup(args[i]);
+    char **argv = cli_argv(args);
     pid_t pid = fork();
     if (pid == 0) {
         int fi = open(in, O_RDONLY);
@@ -56,16 +75,13 @@ run_result run_cli(const char *const *args, const char *input)
         dup2(fi, 0);
         dup2(fo, 1);
         dup2(fe, 2);
-        execv(exe, argv);
+        execv(argv[0], argv);
         _exit(127);
     }
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    r.status = wait_exit(pid);
     int fo = open(outp, O_RDONLY), fe = open(errp, O_RDONLY);
-    r.out = drain(fo);
-    r.err = drain(fe);
+    r.out = read_fd(fo);
+    r.err = read_fd(fe);
     close(fo);
     close(fe);
     unlink(in);
@@ -74,9 +90,7 @@ run_result run_cli(const char *const *args, const char *input)
     rmdir(dir);
     free(in);
     free(dir);
-    for (size_t i = 0; i <= n; i++)
-        free(argv[i]);
-    free(argv);
+    cli_argv_free(argv);
     return r;
 }
 

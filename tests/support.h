@@ -8,6 +8,7 @@
 #include "dealgraph.h"
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* The result of running the CLI. Strings are malloc'd (free with
  * run_free). */
@@ -20,6 +21,15 @@ typedef struct run_result {
  * NULL) is written to its standard input. */
 run_result run_cli(const char *const *args, const char *input);
 void run_free(run_result *r);
+/* The argument vector run_cli executes: $DEALGRAPH (or "dealgraph")
+ * followed by `args`, NULL-terminated; free with cli_argv_free. */
+char **cli_argv(const char *const *args);
+void cli_argv_free(char **argv);
+/* Waits for a child; its exit code, or 128 + signal when killed. */
+int wait_exit(pid_t pid);
+/* Reads `fd` to its end (or to an error such as EIO from a closed
+ * terminal); malloc'd, NUL-terminated. */
+char *read_fd(int fd);
 /* The first line of `s` (static buffer). */
 const char *first_line(const char *s);
 

@@ -648,14 +648,7 @@ Test(limits, render_refuses_to_lay_out_more_legs_than_graphviz_can_take)
  * its peak resident memory (KB) and wall time (s). */
 static int run_measured(const char *const *args, long *rss_kb, double *secs)
 {
-    const char *exe = getenv("DEALGRAPH");
-    size_t n = 0;
-    while (args[n])
-        n++;
-    char **argv = calloc(n + 2, sizeof *argv);
-    argv[0] = strdup(exe);
-    for (size_t i = 0; i < n; i++)
-        argv[i + 1] = strdup(args[i]);
+    char **argv = cli_argv(args);
     struct timeval t0, t1;
     gettimeofday(&t0, NULL);
     pid_t pid = fork();
@@ -663,7 +656,7 @@ static int run_measured(const char *const *args, long *rss_kb, double *secs)
         int null = open("/dev/null", O_WRONLY);
         dup2(null, 1);
         dup2(null, 2);
-        execv(exe, argv);
+        execv(argv[0], argv);
         _exit(127);
     }
     int st = 0;
@@ -671,9 +664,7 @@ static int run_measured(const char *const *args, long *rss_kb, double *secs)
     while (wait4(pid, &st, 0, &ru) < 0 && errno == EINTR)
         ;
     gettimeofday(&t1, NULL);
-    for (size_t i = 0; i <= n; i++)
-        free(argv[i]);
-    free(argv);
+    cli_argv_free(argv);
     *rss_kb = ru.ru_maxrss;
     *secs = (double)(t1.tv_sec - t0.tv_sec) +
             (double)(t1.tv_usec - t0.tv_usec) / 1e6;
@@ -772,14 +763,7 @@ static char *run_on_terminal(const char *const *args, int *status)
     cr_assert_eq(unlockpt(master), 0);
     const char *slave = ptsname(master);
     cr_assert_not_null(slave);
-    const char *exe = getenv("DEALGRAPH");
-    size_t n = 0;
-    while (args[n])
-        n++;
-    char **argv = calloc(n + 2, sizeof *argv);
-    argv[0] = strdup(exe);
-    for (size_t i = 0; i < n; i++)
-        argv[i + 1] = strdup(args[i]);
+    char **argv = cli_argv(args);
     pid_t pid = fork();
     if (pid == 0) {
         int s = open(slave, O_RDWR);
@@ -787,30 +771,13 @@ static char *run_on_terminal(const char *const *args, int *status)
         dup2(null, 1);
         dup2(s, 2);
         close(master);
-        execv(exe, argv);
+        execv(argv[0], argv);
         _exit(127);
     }
-    for (size_t i = 0; i <= n; i++)
-        free(argv[i]);
-    free(argv);
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (len + 1024 > cap)
-            buf = realloc(buf, cap *= 2);
-        ssize_t k = read(master, buf + len, cap - len - 1);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            break; /* EIO once the child closed the terminal */
-        len += (size_t)k;
-    }
-    buf[len] = '\0';
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
+    cli_argv_free(argv);
+    char *buf = read_fd(master); /* to EIO, once the child closed it */
+    *status = wait_exit(pid);
     close(master);
-    *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     return buf;
 }
 
