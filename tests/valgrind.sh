@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# valgrind.sh - the CLI under valgrind's memcheck on the shipped ledger and
-# on broken ledgers: every command, the renderer in each format. Exit 1 on
+# valgrind.sh - the CLI under valgrind's memcheck on the shipped ledger, a
+# three-company loop and broken ledgers: every command, the renderer in each format. Exit 1 on
 # any memcheck error (invalid read or write, use of uninitialised memory, a
 # definite leak) that tests/valgrind.supp does not name; that file holds
 # only leaks inside Graphviz, pango and fontconfig, never dealgraph's.
@@ -13,6 +13,10 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 printf 'max-loops = 40\nmax-loop-value = 50B\nmax-fci = 0.2\nmax-exposure = 90%%\n' \
     > "$out/policy"
+# a three-company loop: dot reverses one leg to lay it out
+for leg in 'A -> B' 'B -> C' 'C -> A'; do
+    printf '%s [kind=cloud, amount="1B", status=reported, announced=2025];\n' "$leg"
+done | sed '1i digraph loop3 {' | sed '$a }' > "$out/loop3.dot"
 
 G=graphs/ai-2025.dot
 runs=(
@@ -29,6 +33,7 @@ runs=(
     "render $G -o $out/a.png"
     "render $G -o $out/a.pdf"
     "render $G -T dot -o $out/a.dot"
+    "render $out/loop3.dot -o $out/b.svg"
     "report $G --format html -o $out/r.html"
     "report $G --format md -o $out/r.md"
     "diff graphs/examples/amd-warrant.dot $G"
@@ -41,7 +46,7 @@ for args in "${runs[@]}"; do
     valgrind --quiet --error-exitcode=99 --leak-check=full \
         --errors-for-leak-kinds=definite --show-leak-kinds=definite \
         --num-callers=40 --suppressions=tests/valgrind.supp \
-        --log-file="$out/vg.log" "$dg" $args >/dev/null 2>"$out/stderr"
+        --log-file="$out/vg.log"  "$dg" $args >/dev/null 2>"$out/stderr"
     code=$?
     set -e
     if [ "$code" -eq 99 ] || [ "$code" -gt 128 ] || [ -s "$out/vg.log" ]; then
