@@ -1334,6 +1334,28 @@ static void graphviz_message(dg_diags *diags, dg_severity sev,
     free(msg);
 }
 
+/* Graphviz writes a company's name into the SVG as it is, in comments and
+ * <title> elements, escaping only XML's markup characters; a control
+ * character there (a name with an escape byte or a form feed) makes the
+ * file something no XML parser or browser reads. The labels and tooltips
+ * dealgraph writes already have them as spaces (put_html, put_esc); this
+ * does the same for what Graphviz adds. Such bytes never occur inside a
+ * UTF-8 sequence, and line breaks, tabs and carriage returns (which XML
+ * allows) are kept. The two noncharacters XML forbids are replaced too. */
+static void svg_controls_blank(char *svg, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)svg[i];
+        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
+            svg[i] = ' ';
+        /* U+FFFE and U+FFFF, valid UTF-8 but not XML characters, become
+         * U+FFFD (the same length: EF BF BE/BF -> EF BF BD) */
+        else if (c == 0xef && i + 2 < n && (unsigned char)svg[i + 1] == 0xbf &&
+                 ((unsigned char)svg[i + 2] & 0xfe) == 0xbe)
+            svg[i + 2] = (char)0xbd;
+    }
+}
+
 /* cairo writes the time of the run into a PDF's CreationDate
  * "(D:YYYYMMDDHHMMSS" + "Z" or "+HH'MM'"; it ignores SOURCE_DATE_EPOCH
  * (cairo 1.16). Overwrite it in place, same length (the cross-reference
@@ -1436,6 +1458,8 @@ static int lay_out(const scene *s, const char *text, size_t len,
             *out_len = n;
             if (o->format == DG_RENDER_PDF)
                 pin_pdf_dates(*data, n, s->l->as_of);
+            else if (o->format == DG_RENDER_SVG)
+                svg_controls_blank(*data, n);
         }
     }
     if (buf)

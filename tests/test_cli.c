@@ -600,6 +600,58 @@ Test(cli, output_through_a_link_a_pipe_or_a_device_keeps_them)
     free(path);
 }
 
+/* Text, Markdown and HTML are read on terminals and in job summaries: a
+ * company name with an escape sequence or a carriage return (a stray byte
+ * from a spreadsheet, or a ledger written to mislead) is written there as
+ * \x1b or \r, as messages write it, and never as the raw byte. JSON
+ * escapes it itself; CSV keeps the data as it is. */
+Test(cli, control_characters_in_names_never_reach_a_terminal_raw)
+{
+    char *path = temp_file(
+        "esc.dot",
+        "digraph g {\n"
+        "  \"Open\x1b[2JAI\" -> \"Ora\rcle\" [kind=\"cloud\", amount=\"3B\", "
+        "status=\"reported\", announced=\"2025\"];\n"
+        "  \"Ora\rcle\" -> \"Open\x1b[2JAI\" [kind=\"chips\", amount=\"2B\", "
+        "status=\"reported\", announced=\"2025\"];\n"
+        "}\n");
+    const char *cmds[][8] = {
+        {"loops", path, NULL},
+        {"loops", path, "--format", "md", NULL},
+        {"loops", path, "--sort", "none", NULL},
+        {"summary", path, "--format", "md", NULL},
+        {"exposure", path, "--focus", "Ora\rcle", NULL},
+        {"report", path, "--format", "html", NULL},
+        {"report", path, "--format", "md", NULL},
+        {"check", path, "--max-loops", "0", NULL},
+        {"diff", path, path, NULL},
+    };
+    for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++) {
+        run_result r = run_cli(cmds[k], NULL);
+        cr_expect(r.status == 0 || r.status == 1, "%s: exit %d: %s",
+                  cmds[k][0], r.status, r.err);
+        cr_expect(strchr(r.out, '\x1b') == NULL && strchr(r.out, '\r') ==
+                  NULL, "%s %s: a raw control byte on stdout", cmds[k][0],
+                  cmds[k][2] ? cmds[k][2] : "");
+        run_free(&r);
+    }
+    const char *text[] = {"loops", path, NULL};
+    run_result r = run_cli(text, NULL);
+    cr_expect(strstr(r.out, "Open\\x1b[2JAI -chips-> Ora\\rcle") ||
+                  strstr(r.out, "Open\\x1b[2JAI -cloud-> Ora\\rcle"),
+              "%s", r.out);
+    run_free(&r);
+    const char *json[] = {"loops", path, "--format", "json", NULL};
+    r = run_cli(json, NULL);
+    cr_expect(strstr(r.out, "\"Open\\u001B[2JAI\"") != NULL, "%s", r.out);
+    run_free(&r);
+    const char *csv[] = {"loops", path, "--format", "csv", NULL};
+    r = run_cli(csv, NULL);
+    cr_expect(strstr(r.out, "Open\x1b[2JAI") != NULL, "%s", r.out);
+    run_free(&r);
+    free(path);
+}
+
 /* ---- loops ---------------------------------------------------------------- */
 
 Test(cli, loops_lists_the_seed_loops_with_values_and_patterns)

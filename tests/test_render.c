@@ -1054,3 +1054,48 @@ Test(render, a_three_company_loop_lays_out_and_frees_cleanly)
     free(svg);
     dg_ledger_destroy(l);
 }
+
+Test(render, svg_stays_xml_when_names_hold_control_characters)
+{
+    /* Replaying the fuzz corpus through the CLI: Graphviz writes names
+     * into SVG comments and <title> elements as they are, and an escape
+     * byte, a form feed or U+FFFF there is not XML (browsers refuse the
+     * file). They come out as spaces and U+FFFD. */
+    const char *text =
+        "digraph g {\n"
+        "  \"Open\x1b[31mAI\" -> \"Ora\x0c" "cle\" [kind=\"cloud\", "
+        "amount=\"3B\", status=\"reported\", announced=\"2025\"];\n"
+        "  \"Ora\x0c" "cle\" -> \"NV\xef\xbf\xbfIDIA\" [kind=\"chips\", "
+        "amount=\"2B\", status=\"reported\", announced=\"2025\"];\n"
+        "  \"NV\xef\xbf\xbfIDIA\" -> \"Open\x1b[31mAI\" [kind=\"equity\", "
+        "amount=\"1B\", status=\"loi\", announced=\"2025\"];\n"
+        "}\n";
+    dg_diags d;
+    dg_ledger *l = load_dot_text(text, &d);
+    cr_assert(l, "%s", first_error(&d));
+    dg_diags_finish(&d);
+    size_t n;
+    char *svg = render_as(l, DG_RENDER_SVG, &n);
+    cr_assert_gt(n, 0);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)svg[i];
+        cr_expect(c >= 0x20 || c == '\n' || c == '\t' || c == '\r',
+                  "byte 0x%02x at %zu", c, i);
+        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
+            break;
+    }
+    cr_expect(strstr(svg, "\xef\xbf\xbf") == NULL);
+    cr_expect(strstr(svg, "NV\xef\xbf\xbdIDIA") != NULL, "U+FFFD");
+    xmlDoc *doc = xmlReadMemory(svg, (int)n, "names.svg", NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                    XML_PARSE_NOWARNING);
+    cr_expect(doc != NULL, "the SVG is not well-formed XML");
+    xmlFreeDoc(doc);
+    xmlCleanupParser();
+    free(svg);
+    /* the annotated DOT keeps the names as they are: it loads back */
+    char *dot = render_as(l, DG_RENDER_DOT, &n);
+    cr_expect(strstr(dot, "Open\x1b[31mAI") != NULL);
+    free(dot);
+    dg_ledger_destroy(l);
+}

@@ -100,6 +100,7 @@ dg_ledger *cli_load(const char *path, const dg_load_options *opt);
  * partial file behind. */
 typedef struct cli_output {
     FILE *f;
+    FILE *under;      /* the stream under f's filter (cli_output_plain) */
     char *path, *tmp; /* tmp is NULL when writing to path directly */
     mode_t mode;      /* of the file replaced; (mode_t)-1 for a new one */
     bool reported;    /* cli_output_close printed an error */
@@ -113,6 +114,16 @@ typedef struct cli_output {
  * Prints an error and returns false when it cannot be created (a
  * directory, say). */
 bool cli_output_open(cli_output *o, const char *path);
+/* For the formats people read (text, md, html): puts a filter on o->f
+ * that writes control characters from the ledger (a company named with an
+ * escape sequence, a stray carriage return) as \r or \xNN, as messages
+ * do, so that no output can drive a terminal. Other formats are left as
+ * they are (JSON escapes them itself; CSV and DOT keep the data). Prints
+ * an error, closes o and returns false when it cannot. */
+bool cli_output_plain(cli_output *o, dg_out_format format);
+/* cli_output_open on c->output, then cli_output_plain for c->format: how
+ * the commands open their output. */
+bool cli_output_open_as(cli_output *o, const cli_common *c);
 /* Finishes the output: ok=true renames the file into place (checking
  * every write); ok=false removes it. Returns false (after printing) when
  * writing failed. */

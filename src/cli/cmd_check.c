@@ -224,7 +224,7 @@ int cmd_check(int argc, char **argv)
         goto done;
     }
     cli_output out;
-    if (!cli_output_open(&out, c.output))
+    if (!cli_output_open_as(&out, &c))
         goto done;
     bool ok = true;
     if (c.format == DG_OUT_JSON) {

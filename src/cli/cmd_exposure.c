@@ -607,7 +607,7 @@ int cmd_exposure(int argc, char **argv)
 
     cli_output out;
     int code = EXIT_TROUBLE;
-    if (cli_output_open(&out, c.output)) {
+    if (cli_output_open_as(&out, &c)) {
         bool ok = exposure_run(l, &c, focus_name, key, top, out.f, NULL);
         if (cli_output_close(&out, ok) && ok)
             code = EXIT_OK;

@@ -124,7 +124,7 @@ int cmd_lint(int argc, char **argv)
     if (unreadable)
         code = EXIT_TROUBLE;
     cli_output out;
-    if (!cli_output_open(&out, c.output)) {
+    if (!cli_output_open_as(&out, &c)) {
         dg_diags_finish(&diags);
         return EXIT_TROUBLE;
     }

@@ -1025,7 +1025,7 @@ int cmd_loops(int argc, char **argv)
           isatty(STDOUT_FILENO)))
         progress_start(&prog, &lo);
     if (streaming) {
-        if (!cli_output_open(&out, c.output)) {
+        if (!cli_output_open_as(&out, &c)) {
             code = EXIT_TROUBLE;
             goto done;
         }
@@ -1088,7 +1088,7 @@ int cmd_loops(int argc, char **argv)
     else if (n > 1 && strcmp(sort, "length") == 0)
         qsort(recs, n, sizeof *recs, cmp_length);
     view vw = {l, &col};
-    if (!cli_output_open(&out, c.output)) {
+    if (!cli_output_open_as(&out, &c)) {
         code = EXIT_TROUBLE;
         goto done;
     }

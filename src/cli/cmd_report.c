@@ -282,7 +282,7 @@ int cmd_report(int argc, char **argv)
         }
     }
     cli_output out, pic;
-    if (!cli_output_open(&out, c.output))
+    if (!cli_output_open_as(&out, &c))
         goto done;
     bool ok;
     switch (c.format) {

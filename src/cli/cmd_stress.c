@@ -652,7 +652,7 @@ int cmd_stress(int argc, char **argv)
     so.filter = c.filter;
     cli_output out;
     int code = EXIT_TROUBLE;
-    if (cli_output_open(&out, c.output)) {
+    if (cli_output_open_as(&out, &c)) {
         bool ok = stress_run_cli(l, &c, &so, focus_name, top, out.f, NULL);
         if (cli_output_close(&out, ok) && ok)
             code = EXIT_OK;

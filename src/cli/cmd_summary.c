@@ -197,7 +197,7 @@ int cmd_summary(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     cli_output out;
-    if (!cli_output_open(&out, c.output)) {
+    if (!cli_output_open_as(&out, &c)) {
         dg_ledger_destroy(l);
         return EXIT_TROUBLE;
     }

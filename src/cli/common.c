@@ -3,10 +3,13 @@
  * and output files.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
+#define _GNU_SOURCE /* fopencookie */
 #include "cli.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -291,6 +294,63 @@ bool cli_output_open(cli_output *o, const char *path)
     return true;
 }
 
+/* The write function of the stream cli_output_plain installs: the bytes
+ * go on to the stream underneath, each control character other than a
+ * line break or a tab as \r or \xNN. */
+static ssize_t plain_write(void *cookie, const char *buf, size_t n)
+{
+    FILE *to = cookie;
+    size_t from = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* eight bytes at a time while none is below 0x20 or 0x7f (one in a
+         * line is: its line break) */
+        const uint64_t ones = 0x0101010101010101u, highs = ones << 7;
+        while (i + 8 <= n) {
+            uint64_t w, d;
+            memcpy(&w, buf + i, 8);
+            d = w ^ (ones * 0x7f);
+            if ((((w - ones * 0x20) & ~w) | ((d - ones) & ~d)) & highs)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        unsigned char ch = (unsigned char)buf[i];
+        if ((ch >= 0x20 && ch != 0x7f) || ch == '\n' || ch == '\t')
+            continue;
+        if (fwrite(buf + from, 1, i - from, to) != i - from)
+            return -1;
+        if ((ch == '\r' ? fputs("\\r", to) : fprintf(to, "\\x%02x", ch)) < 0)
+            return -1;
+        from = i + 1;
+    }
+    if (fwrite(buf + from, 1, n - from, to) != n - from)
+        return -1;
+    return (ssize_t)n;
+}
+
+bool cli_output_plain(cli_output *o, dg_out_format format)
+{
+    if (format != DG_OUT_TEXT && format != DG_OUT_MD && format != DG_OUT_HTML)
+        return true;
+    cookie_io_functions_t io = {NULL, plain_write, NULL, NULL};
+    FILE *f = fopencookie(o->f, "w", io);
+    if (!f) {
+        cli_error("out of memory");
+        cli_output_close(o, false);
+        return false;
+    }
+    setvbuf(f, NULL, _IOFBF, 1 << 16);
+    o->under = o->f;
+    o->f = f;
+    return true;
+}
+
+bool cli_output_open_as(cli_output *o, const cli_common *c)
+{
+    return cli_output_open(o, c->output) && cli_output_plain(o, c->format);
+}
+
 /* A failed write is reported here, whatever `ok` says: the callers pass
  * ok = false both for their own failures (already reported) and for a
  * short fwrite, whose cause only the stream knows. o->reported says
@@ -304,6 +364,18 @@ bool cli_output_close(cli_output *o, bool ok)
     int err = werr ? errno : 0;
     FILE *f = o->f;
     o->f = NULL;
+    if (o->under) { /* the filter of cli_output_plain: flushed, freed */
+        if (fclose(f) != 0 && !werr) {
+            werr = true;
+            err = errno;
+        }
+        f = o->under;
+        o->under = NULL;
+        if (ferror(f) && !werr) {
+            werr = true;
+            err = errno;
+        }
+    }
     int flushed = o->path ? fclose(f) : fflush(f);
     if (flushed != 0) {
         werr = true;
