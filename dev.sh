@@ -101,6 +101,13 @@ run_tests() {
     # a crash, a leak or a broken property fails the run.
     echo "== fuzzers, 25 s each (tests/fuzz/run.sh)"
     tests/fuzz/run.sh -t 25 -j 2
+
+    # The fuzzers' seeds through every command and format of the CLI under
+    # the sanitizers: exit codes, messages, well-formed JSON, CSV, Markdown,
+    # HTML and SVG, no raw control characters (docs/robustness.md).
+    echo "== the fuzz seeds through the CLI (tests/fuzz/replay.py)"
+    tests/fuzz/replay.py --exe build-san/dealgraph -j 2 \
+        dot=build-fuzz/fuzz/seed/dot csv=build-fuzz/fuzz/seed/csv
 }
 
 case "${1:-}" in
