@@ -734,12 +734,28 @@ static int by_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Where dg_loops_null is: the counts done and the total, for its
+ * progress display. */
+typedef struct null_where {
+    const dg_loop_options *opt;
+    size_t done, total;
+} null_where;
+
+/* The engine's progress call during one count of the null model. */
+static void null_tick(uint64_t cycles, void *ctx)
+{
+    (void)cycles;
+    const null_where *w = ctx;
+    w->opt->null_progress(w->done, w->total, w->opt->progress_ctx);
+}
+
 /* Counts loops and the value on loops of a simple digraph given as arcs
- * (tail, head, value), n vertices. */
+ * (tail, head, value), n vertices. `where` reports progress (may be
+ * NULL). */
 static int sample_of(uint32_t n, size_t m, const uint32_t *tail,
                      const uint32_t *head, const double *value,
                      const dg_loop_options *opt, double seconds,
-                     null_sample *out)
+                     null_where *where, null_sample *out)
 {
     int rc = DG_ENOMEM;
     uint32_t *off = calloc((size_t)n + 1, sizeof *off);
@@ -763,6 +779,10 @@ static int sample_of(uint32_t n, size_t m, const uint32_t *tail,
     dg_cycle_options_init(&co);
     co.max_len = opt->max_len;
     co.max_seconds = seconds;
+    if (where && opt->null_progress) {
+        co.progress = null_tick;
+        co.progress_ctx = where;
+    }
     dg_cycle_stats cs;
     rc = dg_cycles_each(&dg, &co, NULL, NULL, &cs);
     if (rc != DG_OK)
@@ -855,9 +875,13 @@ static int loops_null(const dg_ledger *l, const dg_loop_options *opt,
     double share = opt->max_seconds > 0
                        ? opt->max_seconds / ((double)rewirings + 1)
                        : 0;
-    rc = sample_of(g.n, m, tail, head, value, opt, share, &obs);
+    null_where where = {opt, 0, rewirings + 1};
+    rc = sample_of(g.n, m, tail, head, value, opt, share, &where, &obs);
     if (rc != DG_OK)
         goto done;
+    where.done = 1;
+    if (opt->null_progress)
+        opt->null_progress(where.done, where.total, opt->progress_ctx);
     out->observed_count = obs.count;
     out->observed_value = obs.value;
     out->timed_out = obs.timed_out;
@@ -916,12 +940,15 @@ static int loops_null(const dg_ledger *l, const dg_loop_options *opt,
             rv[k] = g.value[g.off[u] + cursor[u]++];
         }
         null_sample s;
-        rc = sample_of(g.n, m, rt, rh, rv, opt, share, &s);
+        rc = sample_of(g.n, m, rt, rh, rv, opt, share, &where, &s);
         free(rt);
         free(rh);
         free(rv);
         if (rc != DG_OK)
             goto done;
+        where.done++;
+        if (opt->null_progress)
+            opt->null_progress(where.done, where.total, opt->progress_ctx);
         counts[r] = (double)s.count;
         values[r] = s.value;
         out->timed_out = out->timed_out || s.timed_out;

@@ -77,6 +77,11 @@ typedef struct dg_loop_options {
      * progress display; NULL = none. Not called by dg_loops_null. */
     void (*progress)(uint64_t found, void *ctx);
     void *progress_ctx;
+    /* dg_loops_null's progress display, with the same ctx: called now and
+     * then from inside each count and after each one, with the counts done
+     * (the observed graph's first, then the rewirings') out of the total,
+     * rewirings + 1; NULL = none. */
+    void (*null_progress)(size_t done, size_t total, void *ctx);
 } dg_loop_options;
 
 void dg_loop_options_init(dg_loop_options *o);

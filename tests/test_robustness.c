@@ -832,6 +832,46 @@ Test(progress, a_long_search_in_a_log_says_so_once)
     free(path);
 }
 
+Test(progress, the_null_model_shows_its_own_progress)
+{
+    /* --null N counts N + 1 graphs after the search; each count of the
+     * complete graph runs until its share of --max-seconds. On a terminal
+     * the line says how many graphs are counted; in a log, one note. */
+    char *path = complete_ledger(14);
+    const char *args[] = {"loops", path, "--count", "--null", "2",
+                          "--max-seconds", "2", NULL};
+    int status;
+    char *shown = run_on_terminal(args, &status);
+    cr_expect_eq(status, 0);
+    cr_expect_not_null(strstr(shown, "\rdealgraph: loops: null model: "),
+                       "terminal showed: %.300s", shown);
+    cr_expect_not_null(strstr(shown, " of 3 graphs counted, "), "%.300s",
+                       shown);
+    size_t len = strlen(shown);
+    cr_expect(len >= 2 && shown[len - 1] == '\r' && shown[len - 2] == ' ',
+              "cleared at the end: %s", len > 40 ? shown + len - 40 : shown);
+    free(shown);
+
+    setenv("DEALGRAPH_NOTE_SECONDS", "0.5", 1);
+    run_result r = run_cli(args, NULL);
+    setenv("DEALGRAPH_NOTE_SECONDS", "60", 1);
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    const char *second = strchr(r.err, '\n');
+    cr_assert_not_null(second, "stderr: %s", r.err);
+    second++;
+    cr_expect(strncmp(second, "dealgraph: loops: null model still counting "
+                              "after ", 50) == 0,
+              "stderr: %s", r.err);
+    cr_expect_not_null(strstr(second, " of 3 graphs counted); fewer "
+                                      "rewirings (--null N), --max-len N or "
+                                      "--max-seconds S bound it\n"),
+                       "%s", second);
+    cr_expect_null(strchr(r.err, '\r'), "nothing rewritten in a log");
+    cr_expect_not_null(strstr(r.out, "Significance against 2"), "%s", r.out);
+    run_free(&r);
+    free(path);
+}
+
 Test(progress, a_short_search_shows_nothing)
 {
     char *path = src_path("graphs/ai-2025.dot");

@@ -72,34 +72,87 @@ static double seconds_between(const struct timespec *a,
            (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-static void progress_tick(uint64_t found, void *ctx)
+/* What a progress call should show now: nothing, the line on a terminal
+ * (at most four times a second, after the first second), or the one note
+ * for a log. Sets *elapsed. */
+typedef enum { SHOW_NOTHING, SHOW_LINE, SHOW_NOTE } progress_show;
+
+static progress_show progress_due(progress *p, double *elapsed)
 {
-    progress *p = ctx;
     struct timespec now;
     if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
-        return;
-    double elapsed = seconds_between(&p->start, &now);
+        return SHOW_NOTHING;
+    *elapsed = seconds_between(&p->start, &now);
     if (!p->tty) {
-        if (!p->noted && elapsed >= p->note_after) {
-            p->noted = true;
-            fprintf(stderr,
-                    "dealgraph: loops: still searching after %.0f s (%llu "
-                    "loops so far); --max-seconds S or --max-len N bound the "
-                    "search\n",
-                    elapsed, (unsigned long long)found);
-            fflush(stderr);
-        }
-        return;
+        if (p->noted || *elapsed < p->note_after)
+            return SHOW_NOTHING;
+        p->noted = true;
+        return SHOW_NOTE;
     }
-    if (elapsed < 1.0 || (p->width && seconds_between(&p->last, &now) < 0.25))
-        return;
+    if (*elapsed < 1.0 ||
+        (p->width && seconds_between(&p->last, &now) < 0.25))
+        return SHOW_NOTHING;
     p->last = now;
-    int n = fprintf(stderr, "\rdealgraph: loops: searching: %llu loops so "
-                            "far, %.0f s",
-                    (unsigned long long)found, elapsed);
+    return SHOW_LINE;
+}
+
+/* After a line of n bytes was written on the terminal: its width, kept
+ * for clearing it, and the flush. */
+static void progress_line(progress *p, int n)
+{
     if (n > 0 && (size_t)n > p->width)
         p->width = (size_t)n;
     fflush(stderr);
+}
+
+static void progress_tick(uint64_t found, void *ctx)
+{
+    progress *p = ctx;
+    double elapsed;
+    switch (progress_due(p, &elapsed)) {
+    case SHOW_NOTE:
+        fprintf(stderr,
+                "dealgraph: loops: still searching after %.0f s (%llu "
+                "loops so far); --max-seconds S or --max-len N bound the "
+                "search\n",
+                elapsed, (unsigned long long)found);
+        fflush(stderr);
+        break;
+    case SHOW_LINE:
+        progress_line(p, fprintf(stderr,
+                                 "\rdealgraph: loops: searching: %llu loops "
+                                 "so far, %.0f s",
+                                 (unsigned long long)found, elapsed));
+        break;
+    case SHOW_NOTHING:
+        break;
+    }
+}
+
+/* The null model's: the graph being counted, of the observed one and the
+ * rewirings. */
+static void null_tick(size_t done, size_t total, void *ctx)
+{
+    progress *p = ctx;
+    double elapsed;
+    switch (progress_due(p, &elapsed)) {
+    case SHOW_NOTE:
+        fprintf(stderr,
+                "dealgraph: loops: null model still counting after %.0f s "
+                "(%zu of %zu graphs counted); fewer rewirings (--null N), "
+                "--max-len N or --max-seconds S bound it\n",
+                elapsed, done, total);
+        fflush(stderr);
+        break;
+    case SHOW_LINE:
+        progress_line(p, fprintf(stderr,
+                                 "\rdealgraph: loops: null model: %zu of %zu "
+                                 "graphs counted, %.0f s",
+                                 done, total, elapsed));
+        break;
+    case SHOW_NOTHING:
+        break;
+    }
 }
 
 /* Switches the display on for `lo`: the line on a terminal, else the one
@@ -119,6 +172,7 @@ static void progress_start(progress *p, dg_loop_options *lo)
             p->note_after = v;
     }
     lo->progress = progress_tick;
+    lo->null_progress = null_tick;
     lo->progress_ctx = p;
 }
 
@@ -1071,7 +1125,11 @@ int cmd_loops(int argc, char **argv)
     if (streaming)
         goto done;
     if (nulls > 0) {
+        /* a display of its own: the clock starts again */
+        if (lo.progress_ctx)
+            progress_start(&prog, &lo);
         rc = dg_loops_null(l, &lo, (size_t)nulls, seed, &res.null);
+        progress_end(&prog);
         if (rc != DG_OK) {
             cli_error("loops: null model: %s", dg_strerror(rc));
             code = EXIT_TROUBLE;
