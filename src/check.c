@@ -241,6 +241,16 @@ static void check_legs(const dg_ledger *l, dg_diags *diags)
 bool dg_dot_writable_text(const char *s)
 {
     for (const char *p = s; *p;) {
+        if (*p == '\n') {
+            /* a line break that is a run of its own once written (a quote
+             * or the start before it; a quote, a backslash or the end
+             * after it): cgraph drops it (dotscan.c, id_text) */
+            if ((p == s || p[-1] == '"') &&
+                (p[1] == '\0' || p[1] == '"' || p[1] == '\\'))
+                return false;
+            p++;
+            continue;
+        }
         if (*p != '\\') {
             p++;
             continue;
@@ -349,7 +359,8 @@ static void check_writable(const dg_ledger *l, dg_diags *diags)
     dg_buf_init(&q);
     long *first_leg = NULL;
     for (size_t i = 0; i < l->ncompanies; i++) {
-        if (dot_writable(l->companies[i].name))
+        const char *name = l->companies[i].name;
+        if (name[0] && dot_writable(name))
             continue;
         if (!first_leg && !(first_leg = first_leg_lines(l))) {
             diags->oom = true;
@@ -358,10 +369,19 @@ static void check_writable(const dg_ledger *l, dg_diags *diags)
         const char *file;
         long line;
         company_where(l, first_leg, i, &file, &line);
+        if (!name[0]) {
+            /* DOT's "" (or "<line break>", which cgraph reads as ""); CSV
+             * refuses an empty from or to already */
+            dg_diags_add(diags, DG_SEV_ERROR, file, line,
+                         "a company with an empty name (\"\"); give it "
+                         "a name");
+            continue;
+        }
         dg_diags_add(diags, DG_SEV_ERROR, file, line,
                      "company \"%s\": DOT cannot write this name (it "
-                     "starts with %%, or has a backslash at its end or just "
-                     "before a quote or a line break); rename it",
+                     "starts with %%, has a backslash at its end or just "
+                     "before a quote or a line break, or a line break alone "
+                     "between quotes, backslashes or its ends); rename it",
                      dg_quote(l->companies[i].name, 60, &q));
     }
     free(first_leg);

@@ -266,31 +266,40 @@ typedef struct parser {
 
 static void advance(parser *ps) { ps->tok = next(&ps->lx); }
 
-/* The text of an ID token: quoted strings unescaped the way cgraph does
- * (only \" becomes ", a backslash pair stays, and a backslash-newline
- * disappears), with "a" + "b"
- * concatenation handled by the caller. */
+/* The text of an ID token: quoted strings unescaped the way cgraph does,
+ * with "a" + "b" concatenation handled by the caller. cgraph's lexer reads
+ * a quoted string as a sequence of: \" (a quote), a backslash pair (kept
+ * as it is; the second backslash escapes nothing after it), a backslash
+ * and a line break (both dropped), a single backslash, or a run of other
+ * characters. A run that is one line break and nothing else is dropped
+ * too: the rule that counts lines matches it as well, and wins the tie
+ * ("\n" is the empty name to cgraph; "x\n", "\n\n" keep theirs). */
 static char *id_text(const token *t)
 {
     if (!t->quoted)
         return dg_strndup(t->start, t->len);
     dg_buf b;
     dg_buf_init(&b);
-    for (size_t i = 0; i < t->len; i++) {
-        if (t->start[i] == '\\' && i + 1 < t->len && t->start[i + 1] == '"') {
+    const char *c = t->start;
+    for (size_t i = 0; i < t->len;) {
+        if (c[i] == '\\' && i + 1 < t->len && c[i + 1] == '"') {
             dg_buf_putc(&b, '"');
-            i++;
-        } else if (t->start[i] == '\\' && i + 1 < t->len &&
-                   t->start[i + 1] == '\\') {
-            /* cgraph keeps a pair as it is, and the second backslash
-             * escapes nothing after it */
+            i += 2;
+        } else if (c[i] == '\\' && i + 1 < t->len && c[i + 1] == '\\') {
             dg_buf_puts(&b, "\\\\");
-            i++;
-        } else if (t->start[i] == '\\' && i + 1 < t->len &&
-                   t->start[i + 1] == '\n') {
+            i += 2;
+        } else if (c[i] == '\\' && i + 1 < t->len && c[i + 1] == '\n') {
+            i += 2;
+        } else if (c[i] == '\\') {
+            dg_buf_putc(&b, '\\');
             i++;
         } else {
-            dg_buf_putc(&b, t->start[i]);
+            size_t run = i;
+            while (run < t->len && c[run] != '\\' && c[run] != '"')
+                run++;
+            if (!(run - i == 1 && c[i] == '\n'))
+                dg_buf_put(&b, c + i, run - i);
+            i = run;
         }
     }
     return dg_buf_take(&b);

@@ -73,13 +73,15 @@ bool dg_is_dir(const char *path);
 
 /* Where an attribute came from, for messages. */
 /* True when a DOT quoted string can hold `s` exactly (check.c): no
- * backslash just before a line break, no odd run of them at the end or
- * just before a quote. */
+ * backslash just before a line break, no line break alone between quotes,
+ * backslashes or the ends (cgraph drops it), no odd run of backslashes at
+ * the end or just before a quote. */
 bool dg_dot_writable_text(const char *s);
 #define DG_DOT_TEXT_PROBLEM                                                 \
-    "DOT cannot hold a backslash just before a line break, or an odd run " \
-    "of backslashes at the end or just before a quote; remove one or move " \
-    "it"
+    "DOT cannot hold a backslash just before a line break, a line break "  \
+    "alone between quotes, backslashes or the ends of the text, or an odd " \
+    "run of backslashes at the end or just before a quote; remove one or " \
+    "move it"
 
 typedef struct dg_where {
     const char *file;

@@ -352,8 +352,9 @@ Test(fuzz_finds, a_name_that_dot_cannot_write_is_an_error)
     cr_expect_eq(d.errors, 2, "A\\ and C\\\"D, not A\\\\");
     cr_expect_str_eq(first_error(&d),
                      "2: company \"A\\\": DOT cannot write this name (it "
-                     "starts with %, or has a backslash at its end or just "
-                     "before a quote or a line break); rename it");
+                     "starts with %, has a backslash at its end or just "
+                     "before a quote or a line break, or a line break alone "
+                     "between quotes, backslashes or its ends); rename it");
     dg_diags_finish(&d);
 }
 
@@ -378,8 +379,9 @@ Test(fuzz_finds, a_name_starting_with_percent_is_an_error_not_renamed)
     cr_expect_null(l, "render -T dot could not write it back");
     cr_expect_str_eq(first_error(&d),
                      "2: company \"%x\": DOT cannot write this name (it "
-                     "starts with %, or has a backslash at its end or just "
-                     "before a quote or a line break); rename it");
+                     "starts with %, has a backslash at its end or just "
+                     "before a quote or a line break, or a line break alone "
+                     "between quotes, backslashes or its ends); rename it");
     dg_diags_finish(&d);
 }
 
@@ -404,9 +406,10 @@ Test(fuzz_finds, text_that_dot_cannot_hold_is_an_error_wherever_it_is)
     cr_expect_eq(d.errors, 2, "the source of line 2 and the note of line 4");
     cr_expect_str_eq(first_error(&d),
                      "2: leg A -> B: source \"x\\\\\\\\ny\": DOT "
-                     "cannot hold a backslash just before a line break, or "
-                     "an odd run of backslashes at the end or just before a "
-                     "quote; remove one or move it");
+                     "cannot hold a backslash just before a line break, a "
+                     "line break alone between quotes, backslashes or the "
+                     "ends of the text, or an odd run of backslashes at the "
+                     "end or just before a quote; remove one or move it");
     dg_diags_finish(&d);
     /* fuzz_csv again (CI's short run): an even run before a line break is
      * no better when the next line starts with a backslash: cgraph reads
@@ -422,6 +425,73 @@ Test(fuzz_finds, text_that_dot_cannot_hold_is_an_error_wherever_it_is)
                       NULL, &d);
     cr_expect_not_null(l, "%s", first_error(&d));
     dg_ledger_destroy(l);
+    dg_diags_finish(&d);
+}
+
+/* fuzz_dot (session 3, after 44 minutes), seeds/dot/regress-lone-newline-name.dot:
+ * cgraph reads the quoted name "<LF>" as the empty name. Its lexer takes a
+ * quoted string as runs of plain characters between escapes, and a run
+ * that is a single line break is matched by the rule that counts lines
+ * instead, and dropped ("x<LF>" and "<LF><LF>" keep theirs). The line
+ * scanner read the name as "<LF>", found no such company and left the leg
+ * without a line. It reads strings as cgraph does now; a company with an
+ * empty name is an error (in CSV it already was: "missing from"); and a
+ * text with such a line break (a quote or the start before it; a quote, a
+ * backslash or the end after it) is an error, since the annotated DOT
+ * could not hold it. */
+Test(fuzz_finds, a_line_break_alone_in_a_quoted_string_is_read_as_cgraph_reads_it)
+{
+    dg_diags d;
+    dg_ledger *l = load_dot_text("\xef\xbb\xbf" "digraph \"x\" {\r"
+                                 "A \"\n\" -> \"B\" [" LEG ", zz=\"1\"];\r\n"
+                                 "}\r \n",
+                                 &d);
+    cr_expect_null(l);
+    cr_expect_str_eq(first_error(&d),
+                     "1: a company with an empty name (\"\"); give it a "
+                     "name");
+    cr_expect(has_diag(&d, DG_SEV_WARNING, "unknown attribute \"zz\""));
+    for (size_t i = 0; i < d.count; i++)
+        cr_expect_gt(d.items[i].line, 0, "%s", d.items[i].message);
+    dg_diags_finish(&d);
+    /* the line scanner and cgraph agree on the names that keep the line
+     * break, and on the one that loses it after a quote ("a\\"<LF>" is
+     * a" to cgraph), and on a leg's line after strings spanning lines */
+    l = load_dot_text("digraph {\n"
+                      "  \"x\n\" -> \"\n\n\" [" LEG "];\n"
+                      "  \"a\\\"\n\" -> \"B\" [" LEG ", zz=\"1\"];\n"
+                      "}\n",
+                      &d);
+    cr_assert_not_null(l, "%s", first_error(&d));
+    cr_expect_neq(dg_ledger_find(l, "x\n"), (size_t)-1);
+    cr_expect_neq(dg_ledger_find(l, "\n\n"), (size_t)-1);
+    cr_expect_neq(dg_ledger_find(l, "a\""), (size_t)-1);
+    cr_expect_eq(l->nlegs, 2);
+    /* a leg's line is its arrow's: lines 2-3 and 4-5 hold the first
+     * leg's names, 6-7 the second's */
+    cr_expect_eq(l->legs[1].line, 7);
+    cr_expect_eq(d.count, 1);
+    cr_expect_eq(d.items[0].line, 7, "%s", d.items[0].message);
+    dg_ledger_destroy(l);
+    dg_diags_finish(&d);
+    /* from CSV, where a name or a note keeps such a line break: errors */
+    l = load_csv_text("from,to,kind,status,announced,note\n"
+                      "\"A\",B,chips,loi,2025,\"\n\\x\"\n"
+                      "B,\"\"\"\n\",chips,loi,2025,\"x\n\n\"\n",
+                      NULL, &d);
+    cr_expect_null(l);
+    cr_expect_eq(d.errors, 2, "company \"<LF> and the note of line 2");
+    cr_expect_str_eq(first_error(&d),
+                     "4: company \"\"\\n\": DOT cannot write this name (it "
+                     "starts with %, has a backslash at its end or just "
+                     "before a quote or a line break, or a line break alone "
+                     "between quotes, backslashes or its ends); rename it");
+    cr_expect(has_diag(&d, DG_SEV_ERROR,
+                       "leg A -> B: note \"\\n\\x\": DOT cannot hold a "
+                       "backslash just before a line break, a line break "
+                       "alone between quotes, backslashes or the ends of the "
+                       "text, or an odd run of backslashes at the end or "
+                       "just before a quote; remove one or move it"));
     dg_diags_finish(&d);
 }
 

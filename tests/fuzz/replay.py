@@ -278,8 +278,11 @@ def main():
                 mine.r = Replay(exe, logs)
                 mine.work = os.path.join(tmp, "in%d" % k)
                 workers.append(mine.r)
-        with open(src, "rb") as f:
-            data = f.read()
+        try:
+            with open(src, "rb") as f:
+                data = f.read()
+        except FileNotFoundError:  # a running fuzzer merged it away
+            return
         path = write_input(kind, data, mine.work)
         mine.r.ledger("%s/%s" % (kind, os.path.basename(src)), path,
                       len(data) < 20000)
