@@ -64,6 +64,9 @@ def case(outdir, name, n, legs, title):
 
 
 def main():
+    if len(sys.argv) != 2 or sys.argv[1].startswith("-"):
+        sys.stderr.write("usage: bench/gen.py OUTDIR\n")
+        sys.exit(2)
     outdir = sys.argv[1]
     os.makedirs(outdir, exist_ok=True)
     for n in range(8, 12):
