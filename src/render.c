@@ -577,7 +577,9 @@ static void put_esc(dg_buf *b, const char *s)
 }
 
 /* Text inside an HTML-like label: XML escapes; control characters (which
- * XML forbids) as spaces. */
+ * XML forbids) as spaces, and the noncharacters U+FFFE and U+FFFF (which
+ * it forbids too: Graphviz's label parser refuses the label and the
+ * layout fails) as U+FFFD. */
 static void put_html(dg_buf *b, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -586,6 +588,14 @@ static void put_html(dg_buf *b, const char *s)
         case '<': dg_buf_puts(b, "&lt;"); break;
         case '>': dg_buf_puts(b, "&gt;"); break;
         case '"': dg_buf_puts(b, "&quot;"); break;
+        case 0xef:
+            if (p[1] == 0xbf && (p[2] & 0xfe) == 0xbe) {
+                dg_buf_puts(b, "\xef\xbf\xbd");
+                p += 2;
+                break;
+            }
+            dg_buf_putc(b, (char)*p);
+            break;
         default:
             dg_buf_putc(b, *p < 0x20 || *p == 0x7f ? ' ' : (char)*p);
         }
@@ -1437,6 +1447,10 @@ static int lay_out(const scene *s, const char *text, size_t len,
     if (gvLayout(gvc, g, engine) != 0 || agerrors() > 0) {
         graphviz_message(diags, DG_SEV_ERROR, "layout");
         rc = DG_EINTERNAL;
+        /* a layout that reported an error may still hold its memory (an
+         * HTML label Graphviz could not parse, say); freeing none is
+         * harmless */
+        gvFreeLayout(gvc, g);
         agclose(g);
         agreseterrors();
         return rc;

@@ -1063,6 +1063,12 @@ Test(render, svg_stays_xml_when_names_hold_control_characters)
      * file). They come out as spaces and U+FFFD. */
     const char *text =
         "digraph g {\n"
+        /* a company's label is HTML-like, which Graphviz parses as XML:
+         * U+FFFF there (with a control character further on) failed the
+         * layout, and the failed layout was never freed (CI's replay of
+         * seeds/dot/regress-cli-control-chars.dot) */
+        "  \"W\xef\xbf\xbfX\x0cY\" -> \"Open\x1b[31mAI\" [kind=\"equity\", "
+        "amount=\"1B\", status=\"loi\", announced=\"2025\"];\n"
         "  \"Open\x1b[31mAI\" -> \"Ora\x0c" "cle\" [kind=\"cloud\", "
         "amount=\"3B\", status=\"reported\", announced=\"2025\"];\n"
         "  \"Ora\x0c" "cle\" -> \"NV\xef\xbf\xbfIDIA\" [kind=\"chips\", "
