@@ -305,8 +305,8 @@ static char *id_text(const token *t)
     return dg_buf_take(&b);
 }
 
-/* Reads an ID, joining "a" + "b". Returns NULL (and sets lost/oom) on
- * failure. */
+/* Reads an ID, joining "a" + "b" (and HTML strings: "a" + <b>). Returns
+ * NULL (and sets lost/oom) on failure. */
 static char *take_id(parser *ps)
 {
     if (ps->tok.type != T_ID) {
@@ -317,7 +317,8 @@ static char *take_id(parser *ps)
     advance(ps);
     while (s && ps->tok.type == T_PLUS) {
         advance(ps);
-        if (ps->tok.type != T_ID || !ps->tok.quoted) {
+        /* cgraph joins quoted and HTML strings alike: "x" + <y> is "xy" */
+        if (ps->tok.type != T_ID || !(ps->tok.quoted || ps->tok.html)) {
             free(s);
             ps->lost = true;
             return NULL;

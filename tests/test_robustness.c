@@ -495,6 +495,30 @@ Test(fuzz_finds, a_line_break_alone_in_a_quoted_string_is_read_as_cgraph_reads_i
     dg_diags_finish(&d);
 }
 
+/* fuzz_dot (session 3, after 16 minutes of a run), seeds/dot/
+ * regress-html-concat-name.dot: cgraph joins an HTML string to a quoted
+ * one with '+' as it joins two quoted ones ("=" + <> is "=", "x" + <y> is
+ * "xy"); the line scanner took only quoted strings after '+', lost its
+ * place and left the leg without a line. */
+Test(fuzz_finds, html_strings_joined_with_plus_keep_their_line)
+{
+    dg_diags d;
+    dg_ledger *l = load_dot_text("digraph {\n"
+                                 "  \"x\" + <y>\n"
+                                 "  -> \"A\" [" LEG ", zz=\"1\"];\n"
+                                 "  <p> + \"q\" -> \"A\" [" LEG ", zz=\"2\"];\n"
+                                 "}\n",
+                                 &d);
+    cr_assert_not_null(l, "%s", first_error(&d));
+    cr_expect_neq(dg_ledger_find(l, "xy"), (size_t)-1);
+    cr_expect_neq(dg_ledger_find(l, "pq"), (size_t)-1);
+    cr_expect_eq(d.count, 2);
+    cr_expect_eq(d.items[0].line, 3, "%s", d.items[0].message);
+    cr_expect_eq(d.items[1].line, 4, "%s", d.items[1].message);
+    dg_ledger_destroy(l);
+    dg_diags_finish(&d);
+}
+
 /* fuzz_dot, seeds/dot/regress-bom-inside.dot: a byte order mark after
  * "digraph" (digraph <BOM>"" {...}) is blank to cgraph's lexer, but the
  * line scanner took it for a name, lost its place and gave the legs no
