@@ -67,6 +67,40 @@ static void lex_error(lexer *lx, long line, const char *msg)
     lx->failed = true;
 }
 
+/* A numeral [s, p) with a letter or a dot right after it: the error
+ * names the run as written and the two pieces cgraph makes of it. */
+static void bad_number(lexer *lx, long line, const char *s, const char *p)
+{
+    const char *q = p;
+    while (q < lx->end && (id_char((unsigned char)*q) || *q == '.'))
+        q++;
+    char *run = dg_strndup(s, (size_t)(q - s));
+    char *num = dg_strndup(s, (size_t)(p - s));
+    char *rest = dg_strndup(p, (size_t)(q - p));
+    dg_buf a, b, c;
+    dg_buf_init(&a);
+    dg_buf_init(&b);
+    dg_buf_init(&c);
+    if (run && num && rest) {
+        char msg[1024];
+        const char *qrun = dg_quote(run, 60, &a);
+        snprintf(msg, sizeof msg,
+                 "'%s' is read by Graphviz as %s then %s (a number ends "
+                 "where a letter or a second dot starts); quote it: \"%s\"",
+                 qrun, dg_quote(num, 30, &b), dg_quote(rest, 30, &c), qrun);
+        lex_error(lx, line, msg);
+    } else {
+        lx->diags->oom = true;
+        lx->failed = true;
+    }
+    dg_buf_finish(&a);
+    dg_buf_finish(&b);
+    dg_buf_finish(&c);
+    free(run);
+    free(num);
+    free(rest);
+}
+
 /* Skips spaces, newlines and the three comment forms. */
 static void skip_space(lexer *lx)
 {
@@ -196,12 +230,28 @@ static token next(lexer *lx)
         t.len = (size_t)(p - s);
         return t;
     }
-    if ((c >= '0' && c <= '9') || c == '.' ||
-        (c == '-' && s + 1 < lx->end &&
-         ((s[1] >= '0' && s[1] <= '9') || s[1] == '.'))) {
-        const char *p = s + (c == '-');
-        while (p < lx->end && ((*p >= '0' && *p <= '9') || *p == '.'))
+    /* A numeral as cgraph's lexer takes it: -?(D+(.D*)?|.D+). A letter
+     * or a dot right after it would start the next token ("1.2.3" is 1.2
+     * and .3, "2x" is 2 and x: cgraph warns of a badly delimited number
+     * and reads two names, or a name and a value): an error here, since
+     * what the file says is not what Graphviz reads. */
+    const char *d = s + (c == '-');
+    if (d < lx->end &&
+        ((*d >= '0' && *d <= '9') ||
+         (*d == '.' && d + 1 < lx->end && d[1] >= '0' && d[1] <= '9'))) {
+        const char *p = d;
+        while (p < lx->end && *p >= '0' && *p <= '9')
             p++;
+        if (p < lx->end && *p == '.') {
+            p++;
+            while (p < lx->end && *p >= '0' && *p <= '9')
+                p++;
+        }
+        if (p < lx->end && (*p == '.' || id_start((unsigned char)*p))) {
+            bad_number(lx, t.line, s, p);
+            t.type = T_EOF;
+            return t;
+        }
         lx->p = p;
         t.type = T_ID;
         t.len = (size_t)(p - s);

@@ -155,10 +155,15 @@ Test(cli, summary_reports_each_class_of_bad_dot_input)
                       "calendar date; write a real date as YYYY, YYYY-MM or "
                       "YYYY-MM-DD (years 1900-2999)");
     expect_file_error("summary", "syntax.dot",
-                      "digraph {\n  a -> b [amount=3e11, " LEG "]\n}\n", 2,
-                      ":2: DOT syntax error near ','; check brackets and "
+                      "digraph {\n  a -> b [" LEG ";\n}\n", 2,
+                      ":3: DOT syntax error near '}'; check brackets and "
                       "quotes, and quote every attribute value "
                       "(amount=\"3e11\", announced=\"2025-09-10\")");
+    expect_file_error("summary", "number.dot",
+                      "digraph {\n  a -> b [amount=3e11, " LEG "]\n}\n", 2,
+                      ":2: '3e11' is read by Graphviz as 3 then e11 (a number "
+                      "ends where a letter or a second dot starts); quote it: "
+                      "\"3e11\"");
     expect_file_error("summary", "two.dot",
                       "digraph {\n  a -> b [" LEG "]\n}\ndigraph { c -> d "
                       "}\n",

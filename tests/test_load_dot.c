@@ -143,11 +143,39 @@ Test(load_dot, requires_kind_status_and_announced)
 
 Test(load_dot, rejects_unquoted_exponent_amounts_with_the_line)
 {
+    /* cgraph reads 3e11 as 3 and then a name e11 (with a warning) */
     expect_error("digraph {\n  a -> b [kind=chips, amount=3e11, "
                  "status=definitive, announced=\"2025\"];\n}\n",
-                 "2: DOT syntax error near ','; check brackets and quotes, "
-                 "and quote every attribute value (amount=\"3e11\", "
-                 "announced=\"2025-09-10\")");
+                 "2: '3e11' is read by Graphviz as 3 then e11 (a number "
+                 "ends where a letter or a second dot starts); quote it: "
+                 "\"3e11\"");
+}
+
+Test(load_dot, rejects_numbers_run_into_names_that_graphviz_splits)
+{
+    /* cgraph's numeral is -?(D+(.D*)?|.D+); a letter or a second dot
+     * right after it starts another token: "2x -> b" would be a company 2
+     * and a leg x -> b, "1.2.3" the names 1.2 and .3 (checked with dot
+     * -Tcanon, which warns "badly delimited number") */
+    expect_error("digraph {\n  a -> b [" LEG "];\n  2x -> b [" LEG "];\n}\n",
+                 "3: '2x' is read by Graphviz as 2 then x (a number ends "
+                 "where a letter or a second dot starts); quote it: \"2x\"");
+    expect_error("digraph {\n  a -> 1.2.3 [" LEG "];\n}\n",
+                 "2: '1.2.3' is read by Graphviz as 1.2 then .3 (a number "
+                 "ends where a letter or a second dot starts); quote it: "
+                 "\"1.2.3\"");
+    /* numerals that stand alone are names as they are */
+    dg_diags d;
+    dg_ledger *l = load_dot_text("digraph {\n  1. -> -.5 [" LEG "];\n"
+                                 "  -1.5 -> .5 [" LEG "];\n}\n",
+                                 &d);
+    cr_assert_not_null(l, "%s", first_error(&d));
+    cr_expect_neq(dg_ledger_find(l, "1."), (size_t)-1);
+    cr_expect_neq(dg_ledger_find(l, "-.5"), (size_t)-1);
+    cr_expect_neq(dg_ledger_find(l, "-1.5"), (size_t)-1);
+    cr_expect_neq(dg_ledger_find(l, ".5"), (size_t)-1);
+    dg_ledger_destroy(l);
+    dg_diags_finish(&d);
 }
 
 Test(load_dot, rejects_a_second_graph)
