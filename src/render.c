@@ -1344,26 +1344,84 @@ static void graphviz_message(dg_diags *diags, dg_severity sev,
     free(msg);
 }
 
-/* Graphviz writes a company's name into the SVG as it is, in comments and
- * <title> elements, escaping only XML's markup characters; a control
- * character there (a name with an escape byte or a form feed) makes the
- * file something no XML parser or browser reads. The labels and tooltips
- * dealgraph writes already have them as spaces (put_html, put_esc); this
- * does the same for what Graphviz adds. Such bytes never occur inside a
- * UTF-8 sequence, and line breaks, tabs and carriage returns (which XML
- * allows) are kept. The two noncharacters XML forbids are replaced too. */
-static void svg_controls_blank(char *svg, size_t n)
+/* Whether the text at s (n bytes, s[0] == '&') is an XML reference that
+ * an XML parser reads without a document type: one of the five named
+ * entities or a character reference to a character XML allows. */
+static bool xml_reference(const char *s, size_t n)
 {
+    size_t k = 1;
+    while (k < n && k < 12 && s[k] != ';')
+        k++;
+    if (k >= n || s[k] != ';' || k == 1)
+        return false;
+    const char *name = s + 1;
+    size_t len = k - 1;
+    static const char *const named[] = {"amp", "lt", "gt", "quot", "apos"};
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+        if (strlen(named[i]) == len && memcmp(name, named[i], len) == 0)
+            return true;
+    if (name[0] != '#' || len < 2)
+        return false;
+    bool hex = name[1] == 'x';
+    size_t i = hex ? 2 : 1;
+    if (i >= len)
+        return false;
+    unsigned long v = 0;
+    for (; i < len; i++) {
+        char c = name[i];
+        int d = c >= '0' && c <= '9'                 ? c - '0'
+                : hex && c >= 'a' && c <= 'f'         ? c - 'a' + 10
+                : hex && c >= 'A' && c <= 'F'         ? c - 'A' + 10
+                                                      : -1;
+        if (d < 0)
+            return false;
+        v = v * (hex ? 16 : 10) + (unsigned long)d;
+    }
+    return v == 0x9 || v == 0xa || v == 0xd || (v >= 0x20 && v <= 0xd7ff) ||
+           (v >= 0xe000 && v <= 0xfffd) || (v >= 0x10000 && v <= 0x10ffff);
+}
+
+/* Graphviz writes a company's name into the SVG as it is, in comments and
+ * <title> elements, escaping only <, >, - and a '&' that does not start
+ * something entity-like. So a control character in a name (an escape byte,
+ * a form feed), U+FFFE or U+FFFF, or an '&' that XML cannot read ("R&D;
+ * Labs", "C&nbsp;D", "&#1;") made the file something no XML parser or
+ * browser reads. The copy this returns has control characters as spaces
+ * (line breaks, tabs and carriage returns, which XML allows, are kept),
+ * the two noncharacters as U+FFFD, and every '&' that does not start a
+ * reference XML reads as "&amp;" (so "R&D; Labs" shows as itself). The
+ * labels and tooltips dealgraph writes are escaped already (put_html,
+ * put_esc). NULL when out of memory. */
+static char *svg_clean(const char *svg, size_t n, size_t *out_len)
+{
+    size_t extra = 0;
+    for (size_t i = 0; i < n; i++)
+        if (svg[i] == '&' && !xml_reference(svg + i, n - i))
+            extra += 4;
+    char *out = malloc(n + extra + 1);
+    if (!out)
+        return NULL;
+    size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)svg[i];
-        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
-            svg[i] = ' ';
-        /* U+FFFE and U+FFFF, valid UTF-8 but not XML characters, become
-         * U+FFFD (the same length: EF BF BE/BF -> EF BF BD) */
-        else if (c == 0xef && i + 2 < n && (unsigned char)svg[i + 1] == 0xbf &&
-                 ((unsigned char)svg[i + 2] & 0xfe) == 0xbe)
-            svg[i + 2] = (char)0xbd;
+        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+            out[k++] = ' ';
+        } else if (c == '&' && !xml_reference(svg + i, n - i)) {
+            memcpy(out + k, "&amp;", 5);
+            k += 5;
+        } else if (c == 0xef && i + 2 < n &&
+                   (unsigned char)svg[i + 1] == 0xbf &&
+                   ((unsigned char)svg[i + 2] & 0xfe) == 0xbe) {
+            /* EF BF BE/BF -> EF BF BD */
+            memcpy(out + k, "\xef\xbf\xbd", 3);
+            k += 3;
+            i += 2;
+        } else {
+            out[k++] = (char)c;
+        }
     }
+    *out_len = k;
+    return out;
 }
 
 /* cairo writes the time of the run into a PDF's CreationDate
@@ -1464,17 +1522,19 @@ static int lay_out(const scene *s, const char *text, size_t len,
     } else {
         graphviz_message(diags, DG_SEV_WARNING,
                          dg_render_format_name(o->format));
-        *data = malloc(n ? n : 1);
-        if (!*data) {
-            rc = DG_ENOMEM;
+        if (o->format == DG_RENDER_SVG) {
+            *data = svg_clean(buf, n, out_len);
         } else {
-            memcpy(*data, buf, n);
-            *out_len = n;
-            if (o->format == DG_RENDER_PDF)
-                pin_pdf_dates(*data, n, s->l->as_of);
-            else if (o->format == DG_RENDER_SVG)
-                svg_controls_blank(*data, n);
+            *data = malloc(n ? n : 1);
+            if (*data) {
+                memcpy(*data, buf, n);
+                *out_len = n;
+            }
         }
+        if (!*data)
+            rc = DG_ENOMEM;
+        else if (o->format == DG_RENDER_PDF)
+            pin_pdf_dates(*data, n, s->l->as_of);
     }
     if (buf)
         gvFreeRenderData(buf);

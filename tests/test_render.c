@@ -1069,6 +1069,11 @@ Test(render, svg_stays_xml_when_names_hold_control_characters)
          * seeds/dot/regress-cli-control-chars.dot) */
         "  \"W\xef\xbf\xbfX\x0cY\" -> \"Open\x1b[31mAI\" [kind=\"equity\", "
         "amount=\"1B\", status=\"loi\", announced=\"2025\"];\n"
+        /* Graphviz copies what looks like an entity into <title> as it
+         * is: "&D;" and "&nbsp;" are not XML's, "&#1;" not a character
+         * XML allows (a reviewer's find) */
+        "  \"R&D; Labs\" -> \"C&nbsp;D&#1;\" [kind=\"cloud\", "
+        "amount=\"1B\", status=\"loi\", announced=\"2025\"];\n"
         "  \"Open\x1b[31mAI\" -> \"Ora\x0c" "cle\" [kind=\"cloud\", "
         "amount=\"3B\", status=\"reported\", announced=\"2025\"];\n"
         "  \"Ora\x0c" "cle\" -> \"NV\xef\xbf\xbfIDIA\" [kind=\"chips\", "
@@ -1091,6 +1096,8 @@ Test(render, svg_stays_xml_when_names_hold_control_characters)
             break;
     }
     cr_expect(strstr(svg, "\xef\xbf\xbf") == NULL);
+    cr_expect(strstr(svg, "<title>R&amp;D; Labs</title>") != NULL);
+    cr_expect(strstr(svg, "<title>C&amp;nbsp;D&amp;#1;</title>") != NULL);
     cr_expect(strstr(svg, "NV\xef\xbf\xbdIDIA") != NULL, "U+FFFD");
     xmlDoc *doc = xmlReadMemory(svg, (int)n, "names.svg", NULL,
                                 XML_PARSE_NONET | XML_PARSE_NOERROR |

@@ -9,6 +9,8 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -963,6 +965,75 @@ Test(progress, the_null_model_shows_its_own_progress)
     cr_expect_null(strchr(r.err, '\r'), "nothing rewritten in a log");
     cr_expect_not_null(strstr(r.out, "Significance against 2"), "%s", r.out);
     run_free(&r);
+    free(path);
+}
+
+Test(progress, streamed_loops_reach_a_terminal_as_they_are_found)
+{
+    /* The complete digraph on 12 companies at $1B a leg, and one pair at
+     * $100B: with --min-value 50B the pair's loop is the only one listed,
+     * found at once, while the search goes on through K_12's ~10^9 loops
+     * until --max-seconds. On a terminal it must show while the search
+     * still runs: the text filter is line-buffered there (a reviewer saw
+     * it held back in a 64 KiB buffer until the end). */
+    text t = {0};
+    put(&t, "digraph {\n");
+    for (int a = 0; a < 12; a++)
+        for (int b = 0; b < 12; b++)
+            if (a != b)
+                put(&t, "  k%02d -> k%02d [kind=\"chips\", amount=\"1B\", "
+                        "status=\"definitive\", announced=\"2025\"];\n",
+                    a, b);
+    /* the search starts from the first company in name order: a_x, so
+     * this loop comes first */
+    put(&t, "  a_x -> a_y [kind=\"cloud\", amount=\"100B\", "
+            "status=\"reported\", announced=\"2025\"];\n"
+            "  a_y -> a_x [kind=\"cloud\", amount=\"100B\", "
+            "status=\"reported\", announced=\"2025\"];\n}\n");
+    char *path = temp_file("pair.dot", t.s);
+    free(t.s);
+    const char *args[] = {"loops", path, "--sort", "none", "--min-value",
+                          "50B", "--limit", "0", "--max-seconds", "30",
+                          NULL};
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    cr_assert_geq(master, 0);
+    cr_assert_eq(grantpt(master), 0);
+    cr_assert_eq(unlockpt(master), 0);
+    const char *slave = ptsname(master);
+    cr_assert_not_null(slave);
+    char **argv = cli_argv(args);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int sl = open(slave, O_RDWR);
+        dup2(sl, 1);
+        dup2(sl, 2);
+        close(master);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    cli_argv_free(argv);
+    char buf[8192];
+    size_t len = 0;
+    bool seen = false, running = false;
+    for (int waited = 0; !seen && waited < 250; waited++) {
+        struct pollfd pf = {master, POLLIN, 0};
+        if (poll(&pf, 1, 100) > 0) {
+            ssize_t k = read(master, buf + len, sizeof buf - 1 - len);
+            if (k <= 0)
+                break;
+            len += (size_t)k;
+            buf[len] = '\0';
+            seen = strstr(buf, "a_x -cloud-> a_y -cloud-> a_x") != NULL;
+            /* the search has 30 s of CPU left: it is still running */
+            running = seen && waitpid(pid, NULL, WNOHANG) == 0;
+        }
+    }
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    close(master);
+    buf[len] = '\0';
+    cr_expect(seen, "the terminal showed: %s", buf);
+    cr_expect(running, "the loop came only when the search ended");
     free(path);
 }
 

@@ -15,9 +15,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The filter cli_output_plain put on standard output, if any: flushed
+ * before an error so that the two streams keep their order in a log. */
+static FILE *plain_stdout;
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
+    if (plain_stdout)
+        fflush(plain_stdout);
     fflush(stdout);
     fputs("dealgraph: ", stderr);
     va_start(ap, fmt);
@@ -340,9 +346,13 @@ bool cli_output_plain(cli_output *o, dg_out_format format)
         cli_output_close(o, false);
         return false;
     }
-    setvbuf(f, NULL, _IOFBF, 1 << 16);
+    /* on a terminal, line by line as stdout would be: a slow streamed
+     * search shows each loop as it is found */
+    setvbuf(f, NULL, isatty(fileno(o->f)) ? _IOLBF : _IOFBF, 1 << 16);
     o->under = o->f;
     o->f = f;
+    if (o->under == stdout)
+        plain_stdout = f;
     return true;
 }
 
@@ -365,6 +375,8 @@ bool cli_output_close(cli_output *o, bool ok)
     FILE *f = o->f;
     o->f = NULL;
     if (o->under) { /* the filter of cli_output_plain: flushed, freed */
+        if (plain_stdout == f)
+            plain_stdout = NULL;
         if (fclose(f) != 0 && !werr) {
             werr = true;
             err = errno;
