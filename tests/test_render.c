@@ -35,6 +35,25 @@ static dg_ledger *load(const char *rel)
     return l;
 }
 
+/* A ledger from DOT text that must load. */
+static dg_ledger *load_text(const char *text)
+{
+    dg_diags d;
+    dg_ledger *l = load_dot_text(text, &d);
+    cr_assert(l, "%s", first_error(&d));
+    dg_diags_finish(&d);
+    return l;
+}
+
+/* The SVG parsed by libxml2 without network or messages; NULL when it is
+ * not well-formed XML. Free with xmlFreeDoc, then xmlCleanupParser. */
+static xmlDoc *parse_svg(const char *svg, size_t n)
+{
+    return xmlReadMemory(svg, (int)n, "render.svg", NULL,
+                         XML_PARSE_NONET | XML_PARSE_NOERROR |
+                             XML_PARSE_NOWARNING);
+}
+
 /* Renders with the library; the output is malloc'd and NUL-terminated. */
 static char *render(const dg_ledger *l, const dg_render_options *o,
                     size_t *len)
@@ -331,9 +350,7 @@ Test(render, svg_is_well_formed_and_marks_loop_legs_with_their_loop_ids)
     dg_ledger *l = load("graphs/ai-2025.dot");
     size_t len;
     char *svg = render_as(l, DG_RENDER_SVG, &len);
-    xmlDoc *doc = xmlReadMemory(svg, (int)len, "ai.svg", NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                    XML_PARSE_NOWARNING);
+    xmlDoc *doc = parse_svg(svg, len);
     cr_assert(doc, "the SVG is not well-formed XML");
     xmlNode *root = xmlDocGetRootElement(doc);
     cr_assert_str_eq((const char *)root->name, "svg");
@@ -693,10 +710,7 @@ Test(render, names_with_quotes_backslashes_and_markup_survive_dot_and_svg)
         "  \"C:\\\\dir\\\\x\" -> \"A \\\"Lab\\\"\" [kind=\"equity\", "
         "amount=\"1B\", status=\"loi\", announced=\"2025\"];\n"
         "}\n";
-    dg_diags d;
-    dg_ledger *l = load_dot_text(text, &d);
-    cr_assert(l, "%s", first_error(&d));
-    dg_diags_finish(&d);
+    dg_ledger *l = load_text(text);
     size_t n;
     char *dot = render_as(l, DG_RENDER_DOT, &n);
     Agraph_t *g = read_dot(dot, n);
@@ -706,9 +720,7 @@ Test(render, names_with_quotes_backslashes_and_markup_survive_dot_and_svg)
     cr_expect(agnode(g, "C:\\\\dir\\\\x", 0) || agnode(g, "C:\\dir\\x", 0));
     agclose(g);
     char *svg = render_as(l, DG_RENDER_SVG, &n);
-    xmlDoc *doc = xmlReadMemory(svg, (int)n, "x.svg", NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                    XML_PARSE_NOWARNING);
+    xmlDoc *doc = parse_svg(svg, n);
     cr_expect(doc, "the SVG is not well-formed");
     xmlFreeDoc(doc);
     xmlCleanupParser();
@@ -994,10 +1006,7 @@ Test(render, labelled_legs_within_one_sector_column_lay_out_and_free_cleanly)
         "  \"B\" -> \"C\" [kind=\"chips\", amount=\"3B\", "
         "status=\"definitive\", announced=\"2025\"];\n"
         "}\n";
-    dg_diags d;
-    dg_ledger *l = load_dot_text(text, &d);
-    cr_assert(l, "%s", first_error(&d));
-    dg_diags_finish(&d);
+    dg_ledger *l = load_text(text);
     char *dot = render_as(l, DG_RENDER_DOT, NULL);
     cr_expect(strstr(dot, "xlabel=<<B>$2B</B>>"), "%s", dot);
     cr_expect(strstr(dot, "\n    label=<$3B>") ||
@@ -1027,16 +1036,11 @@ Test(render, a_three_company_loop_lays_out_and_frees_cleanly)
         "  \"C\" -> \"A\" [kind=\"equity\", amount=\"1B\", "
         "status=\"loi\", announced=\"2025\"];\n"
         "}\n";
-    dg_diags d;
-    dg_ledger *l = load_dot_text(text, &d);
-    cr_assert(l, "%s", first_error(&d));
-    dg_diags_finish(&d);
+    dg_ledger *l = load_text(text);
     size_t n;
     char *svg = render_as(l, DG_RENDER_SVG, &n);
     cr_assert_gt(n, 0);
-    xmlDoc *doc = xmlReadMemory(svg, (int)n, "tri.svg", NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                    XML_PARSE_NOWARNING);
+    xmlDoc *doc = parse_svg(svg, n);
     cr_assert(doc, "the SVG is not well-formed XML");
     xmlNode *root = xmlDocGetRootElement(doc);
     /* all three legs are drawn, each on the one loop */
@@ -1081,10 +1085,7 @@ Test(render, svg_stays_xml_when_names_hold_control_characters)
         "  \"NV\xef\xbf\xbfIDIA\" -> \"Open\x1b[31mAI\" [kind=\"equity\", "
         "amount=\"1B\", status=\"loi\", announced=\"2025\"];\n"
         "}\n";
-    dg_diags d;
-    dg_ledger *l = load_dot_text(text, &d);
-    cr_assert(l, "%s", first_error(&d));
-    dg_diags_finish(&d);
+    dg_ledger *l = load_text(text);
     size_t n;
     char *svg = render_as(l, DG_RENDER_SVG, &n);
     cr_assert_gt(n, 0);
@@ -1099,9 +1100,7 @@ Test(render, svg_stays_xml_when_names_hold_control_characters)
     cr_expect(strstr(svg, "<title>R&amp;D; Labs</title>") != NULL);
     cr_expect(strstr(svg, "<title>C&amp;nbsp;D&amp;#1;</title>") != NULL);
     cr_expect(strstr(svg, "NV\xef\xbf\xbdIDIA") != NULL, "U+FFFD");
-    xmlDoc *doc = xmlReadMemory(svg, (int)n, "names.svg", NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                    XML_PARSE_NOWARNING);
+    xmlDoc *doc = parse_svg(svg, n);
     cr_expect(doc != NULL, "the SVG is not well-formed XML");
     xmlFreeDoc(doc);
     xmlCleanupParser();
