@@ -101,6 +101,12 @@ static char *complete_ledger(int n)
 
 /* ---- what the fuzzers found -------------------------------------------- */
 
+/* The end of the message for a company name DOT cannot write (check.c). */
+#define NAME_PROBLEM                                                        \
+    "DOT cannot write this name (it starts with %, has a backslash at its " \
+    "end or just before a quote or a line break, or a line break alone "    \
+    "between quotes, backslashes or its ends); rename it"
+
 /* fuzz_csv, seeds/csv/regress-render-company-without-attributes: a company
  * named only by its legs has no attributes, and the annotated DOT wrote
  * `"A" [,` — a syntax error, so `render` failed on every CSV ledger
@@ -353,10 +359,7 @@ Test(fuzz_finds, a_name_that_dot_cannot_write_is_an_error)
     cr_expect_null(l);
     cr_expect_eq(d.errors, 2, "A\\ and C\\\"D, not A\\\\");
     cr_expect_str_eq(first_error(&d),
-                     "2: company \"A\\\": DOT cannot write this name (it "
-                     "starts with %, has a backslash at its end or just "
-                     "before a quote or a line break, or a line break alone "
-                     "between quotes, backslashes or its ends); rename it");
+                     "2: company \"A\\\": " NAME_PROBLEM);
     dg_diags_finish(&d);
 }
 
@@ -380,10 +383,7 @@ Test(fuzz_finds, a_name_starting_with_percent_is_an_error_not_renamed)
                       NULL, &d);
     cr_expect_null(l, "render -T dot could not write it back");
     cr_expect_str_eq(first_error(&d),
-                     "2: company \"%x\": DOT cannot write this name (it "
-                     "starts with %, has a backslash at its end or just "
-                     "before a quote or a line break, or a line break alone "
-                     "between quotes, backslashes or its ends); rename it");
+                     "2: company \"%x\": " NAME_PROBLEM);
     dg_diags_finish(&d);
 }
 
@@ -484,10 +484,7 @@ Test(fuzz_finds, a_line_break_alone_in_a_quoted_string_is_read_as_cgraph_reads_i
     cr_expect_null(l);
     cr_expect_eq(d.errors, 2, "company \"<LF> and the note of line 2");
     cr_expect_str_eq(first_error(&d),
-                     "4: company \"\"\\n\": DOT cannot write this name (it "
-                     "starts with %, has a backslash at its end or just "
-                     "before a quote or a line break, or a line break alone "
-                     "between quotes, backslashes or its ends); rename it");
+                     "4: company \"\"\\n\": " NAME_PROBLEM);
     cr_expect(has_diag(&d, DG_SEV_ERROR,
                        "leg A -> B: note \"\\n\\x\": DOT cannot hold a "
                        "backslash just before a line break, a line break "
