@@ -846,28 +846,38 @@ Test(limits, diff_of_a_dense_graph_ends_with_a_message)
 
 /* ---- the progress line ------------------------------------------------- */
 
-/* Runs the CLI with standard error on a pseudo-terminal (standard output
- * to /dev/null); returns what the terminal showed. */
-static char *run_on_terminal(const char *const *args, int *status)
+/* Starts the CLI with standard error on a new pseudo-terminal, and
+ * standard output too when `stdout_too` (else /dev/null). Returns its pid;
+ * *master is the terminal's other end, to read what it shows. */
+static pid_t spawn_on_terminal(const char *const *args, bool stdout_too,
+                               int *master)
 {
-    int master = posix_openpt(O_RDWR | O_NOCTTY);
-    cr_assert_geq(master, 0);
-    cr_assert_eq(grantpt(master), 0);
-    cr_assert_eq(unlockpt(master), 0);
-    const char *slave = ptsname(master);
+    *master = posix_openpt(O_RDWR | O_NOCTTY);
+    cr_assert_geq(*master, 0);
+    cr_assert_eq(grantpt(*master), 0);
+    cr_assert_eq(unlockpt(*master), 0);
+    const char *slave = ptsname(*master);
     cr_assert_not_null(slave);
     char **argv = cli_argv(args);
     pid_t pid = fork();
     if (pid == 0) {
         int s = open(slave, O_RDWR);
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, 1);
+        dup2(stdout_too ? s : open("/dev/null", O_WRONLY), 1);
         dup2(s, 2);
-        close(master);
+        close(*master);
         execv(argv[0], argv);
         _exit(127);
     }
     cli_argv_free(argv);
+    return pid;
+}
+
+/* Runs the CLI with standard error on a pseudo-terminal (standard output
+ * to /dev/null); returns what the terminal showed. */
+static char *run_on_terminal(const char *const *args, int *status)
+{
+    int master;
+    pid_t pid = spawn_on_terminal(args, false, &master);
     char *buf = read_fd(master); /* to EIO, once the child closed it */
     *status = wait_exit(pid);
     close(master);
@@ -992,23 +1002,8 @@ Test(progress, streamed_loops_reach_a_terminal_as_they_are_found)
     const char *args[] = {"loops", path, "--sort", "none", "--min-value",
                           "50B", "--limit", "0", "--max-seconds", "30",
                           NULL};
-    int master = posix_openpt(O_RDWR | O_NOCTTY);
-    cr_assert_geq(master, 0);
-    cr_assert_eq(grantpt(master), 0);
-    cr_assert_eq(unlockpt(master), 0);
-    const char *slave = ptsname(master);
-    cr_assert_not_null(slave);
-    char **argv = cli_argv(args);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int sl = open(slave, O_RDWR);
-        dup2(sl, 1);
-        dup2(sl, 2);
-        close(master);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    cli_argv_free(argv);
+    int master;
+    pid_t pid = spawn_on_terminal(args, true, &master);
     char buf[8192];
     size_t len = 0;
     bool seen = false, running = false;
