@@ -260,6 +260,8 @@ static void text_row(writer_state *s, const dg_cell *cells)
     for (size_t c = 0; c < n; c++) {
         human(&cells[c], &s->cell);
         values[c] = dg_strdup(s->cell.data ? s->cell.data : "");
+        if (!values[c])
+            s->cell.oom = true; /* the table is reported as not written */
         cv[c] = values[c] ? values[c] : "";
     }
     text_line(s, cv);
@@ -438,7 +440,12 @@ json_t *dg_json_document(void)
     json_t *doc = json_object();
     json_t *hdr = json_pack("{s:s, s:i}", "version", DG_VERSION, "schema",
                             DG_JSON_SCHEMA);
-    if (!doc || !hdr || json_object_set_new(doc, "dealgraph", hdr) != 0) {
+    if (!doc || !hdr) {
+        json_decref(doc);
+        json_decref(hdr);
+        return NULL;
+    }
+    if (json_object_set_new(doc, "dealgraph", hdr) != 0) { /* takes hdr */
         json_decref(doc);
         return NULL;
     }

@@ -1,9 +1,9 @@
-/* Allocation failures, in the manner of SQLite's malloc tests and curl's
- * torture runs: this executable is linked with
- * -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=free,
- * so that every allocation the library's own code makes (not igraph's,
- * cgraph's or jansson's: they are shared libraries) goes through the
- * wrappers below. Each scenario is run once to count its allocations and
+/* Allocation failures in the library, in the manner of SQLite's malloc
+ * tests and curl's torture runs: this executable is linked with
+ * alloc_fail.c and its --wrap options, so that every allocation the
+ * library's own code makes (and igraph's, when it is linked statically;
+ * not cgraph's or jansson's: they are shared libraries) goes through the
+ * wrappers there. Each scenario is run once to count its allocations and
  * record its result, then once for every N from 1 to that count with the
  * N-th allocation failing. Every such run must
  *  - report the failure (DG_ENOMEM, or the `oom` flag of its diagnostics)
@@ -12,12 +12,12 @@
  *  - free everything it allocated (the wrappers keep the set of live
  *    blocks), and never crash. The sanitizer build runs this file too. */
 #include <criterion/criterion.h>
-#include <execinfo.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_fail.h"
 #include "diff.h"
 #include "exposure.h"
 #include "gate.h"
@@ -25,151 +25,6 @@
 #include "render.h"
 #include "stressrun.h"
 #include "support.h"
-
-/* ---- the wrappers ------------------------------------------------------ */
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-char *__real_strdup(const char *s);
-void __real_free(void *p);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-char *__wrap_strdup(const char *s);
-void __wrap_free(void *p);
-
-static bool armed;       /* counting and tracking */
-static long calls;       /* allocations since armed */
-static long fail_at;     /* the allocation that fails; 0 = none */
-static bool persistent;  /* ... and every one after it */
-static bool failed;      /* it did */
-
-/* The live blocks allocated while armed: open addressing over pointers,
- * 0 = empty, 1 = deleted. */
-#define SLOTS (1u << 18)
-static uintptr_t live[SLOTS];
-static size_t nlive, used;
-
-static size_t slot_of(uintptr_t p)
-{
-    return (size_t)((p >> 4) * 0x9e3779b97f4a7c15ull >> 46) & (SLOTS - 1);
-}
-
-static void track(void *p)
-{
-    if (!p)
-        return;
-    cr_assert_lt(used, SLOTS / 2, "too many live blocks for the tracker");
-    size_t h = slot_of((uintptr_t)p);
-    while (live[h] > 1)
-        h = (h + 1) & (SLOTS - 1);
-    if (live[h] == 0)
-        used++;
-    live[h] = (uintptr_t)p;
-    nlive++;
-}
-
-static void untrack(void *p)
-{
-    if (!p)
-        return;
-    for (size_t h = slot_of((uintptr_t)p); live[h]; h = (h + 1) & (SLOTS - 1)) {
-        if (live[h] == (uintptr_t)p) {
-            live[h] = 1;
-            nlive--;
-            return;
-        }
-    }
-}
-
-static bool fail_now(void)
-{
-    if (!armed)
-        return false;
-    calls++;
-    if (calls == fail_at || (persistent && fail_at && calls > fail_at))
-        failed = true;
-    if (calls == fail_at) {
-        failed = true;
-        /* ALLOC_BACKTRACE=N: where allocation N is made, when it fails
-         * (to find the code that mishandles it: read the addresses with
-         * addr2line -e test_alloc) */
-        const char *bt = getenv("ALLOC_BACKTRACE");
-        if (bt && atol(bt) == calls) {
-            void *frames[16];
-            int n = backtrace(frames, 16);
-            fprintf(stderr, "allocation %ld fails:\n", calls);
-            backtrace_symbols_fd(frames, n, 2);
-        }
-        return true;
-    }
-    return persistent && fail_at && calls > fail_at;
-}
-
-void *__wrap_malloc(size_t n)
-{
-    if (fail_now())
-        return NULL;
-    void *p = __real_malloc(n);
-    if (armed)
-        track(p);
-    return p;
-}
-
-void *__wrap_calloc(size_t n, size_t size)
-{
-    if (fail_now())
-        return NULL;
-    void *p = __real_calloc(n, size);
-    if (armed)
-        track(p);
-    return p;
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-    if (fail_now())
-        return NULL; /* p stays valid and still belongs to the caller */
-    void *q = __real_realloc(p, n);
-    if (armed && q) {
-        untrack(p);
-        track(q);
-    }
-    return q;
-}
-
-char *__wrap_strdup(const char *s)
-{
-    if (fail_now())
-        return NULL;
-    char *p = __real_strdup(s);
-    if (armed)
-        track(p);
-    return p;
-}
-
-void __wrap_free(void *p)
-{
-    if (armed)
-        untrack(p);
-    __real_free(p);
-}
-
-static void arm(long n)
-{
-    if (used > SLOTS / 4) {
-        memset(live, 0, sizeof live);
-        used = 0;
-    }
-    nlive = 0;
-    calls = 0;
-    fail_at = n;
-    failed = false;
-    armed = true;
-}
-
-static void disarm(void) { armed = false; }
 
 /* ---- results ----------------------------------------------------------- */
 
@@ -485,37 +340,44 @@ static outcome summary_and_render(void)
 
 static void torture(const char *name, outcome (*scenario)(void))
 {
-    arm(0);
+    alloc_fail_arm(0, false);
     outcome clean = scenario();
-    persistent = false;
-    disarm();
-    long total = calls;
-    cr_assert_eq(nlive, 0, "%s leaks %zu blocks even without a failure", name,
-                 nlive);
+    alloc_fail_disarm();
+    long total = alloc_fail_calls();
+    cr_assert(!alloc_fail_overflowed(), "%s: too many live blocks for the "
+                                        "tracker", name);
+    cr_assert_eq(alloc_fail_live(), 0,
+                 "%s leaks %zu blocks even without a failure", name,
+                 alloc_fail_live());
     cr_assert(clean.rc != DG_ENOMEM && !clean.oom, "%s: clean run failed",
               name);
     cr_assert_gt(total, 0, "%s makes no allocation: nothing tested", name);
     /* the N-th allocation fails; then the N-th and every later one (no
      * memory left at all: the error paths must not need any) */
     for (long n = 1; n <= 2 * total; n++) {
-        persistent = n > total;
-        arm(persistent ? n - total : n);
+        bool persistent = n > total;
+        long at = persistent ? n - total : n;
+        alloc_fail_arm(at, persistent);
         outcome o = scenario();
-        disarm();
-        cr_assert(failed, "%s: allocation %ld of %ld was never made", name,
-                  fail_at, total);
+        alloc_fail_disarm();
+        cr_assert(alloc_fail_failed(), "%s: allocation %ld of %ld was never "
+                                       "made", name, at, total);
         bool reported = o.rc == DG_ENOMEM || o.oom;
         bool same = o.rc == clean.rc && o.digest == clean.digest;
         cr_assert(reported || same,
                   "%s: allocation %ld of %ld failed, and the run returned %d "
                   "(clean: %d) with %s result and no out-of-memory report%s",
-                  name, fail_at, total, o.rc, clean.rc,
+                  name, at, total, o.rc, clean.rc,
                   o.digest == clean.digest ? "the same" : "a different",
                   persistent ? " (and every allocation after it)" : "");
-        cr_assert_eq(nlive, 0, "%s: allocation %ld of %ld failed%s, and %zu "
-                               "blocks were not freed",
-                     name, fail_at, total,
-                     persistent ? " (and every one after it)" : "", nlive);
+        cr_assert(!alloc_fail_overflowed(), "%s: too many live blocks for "
+                                            "the tracker", name);
+        cr_assert_eq(alloc_fail_live(), 0,
+                     "%s: allocation %ld of %ld failed%s, and %zu blocks "
+                     "were not freed",
+                     name, at, total,
+                     persistent ? " (and every one after it)" : "",
+                     alloc_fail_live());
     }
     cr_log_info("%s: %ld allocations, each made to fail", name, total);
 }

@@ -41,6 +41,9 @@ void cli_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
+/* How many messages cli_error has printed so far: a caller that fails
+ * tells with it whether the cause was already said. */
+unsigned long cli_errors_said(void);
 /* A diagnostic as "dealgraph: FILE:LINE: message" on stderr. */
 void cli_print_diag(const dg_diag *d);
 
@@ -128,6 +131,25 @@ bool cli_output_open_as(cli_output *o, const cli_common *c);
  * every write); ok=false removes it. Returns false (after printing) when
  * writing failed. */
 bool cli_output_close(cli_output *o, bool ok);
+
+/* Out of memory, as the executable reports it: "dealgraph: out of
+ * memory", printed once however many paths report it. What is being
+ * written then is incomplete: cli_output_close treats it as failed (a
+ * file is not kept, and the command exits 2). */
+void cli_out_of_memory(void);
+/* Sends jansson's allocations through a function that remembers a failure:
+ * jansson drops a member whose value it could not allocate
+ * (json_object_set_new with NULL) without a word, so a document built
+ * while one failed is incomplete. main() calls this first. */
+void cli_json_init(void);
+/* Writes a JSON document as dg_json_write does. A NULL document, or any
+ * jansson allocation that failed since cli_json_init, is reported as out
+ * of memory (and nothing is written); a failed write is left to
+ * cli_output_close. */
+bool cli_json_write(json_t *doc, FILE *out);
+/* dg_table_write, with a table that could not be built or laid out
+ * reported as out of memory; a failed write is left to cli_output_close. */
+bool cli_table_write(const dg_table *t, dg_out_format f, FILE *out);
 
 /* Prints a command's help text (to stdout) */
 void cli_help(const char *text);

@@ -92,8 +92,10 @@ static bool write_md(FILE *out, const dg_gate *g)
         dg_table_text(&t, 2, b.data ? b.data : "");
         broken += !r->holds;
     }
+    if (b.oom)
+        t.oom = true; /* a cell's text was cut short */
     dg_buf_finish(&b);
-    bool ok = !t.oom && dg_table_write(&t, DG_OUT_MD, out);
+    bool ok = cli_table_write(&t, DG_OUT_MD, out);
     dg_table_finish(&t);
     if (broken)
         fprintf(out, "\n**%zu of %zu rules broken**\n", broken, g->count);
@@ -179,6 +181,8 @@ int cmd_check(int argc, char **argv)
             if (rc != DG_OK) {
                 for (size_t i = 0; i < diags.count; i++)
                     cli_print_diag(&diags.items[i]);
+                if (diags.count == 0 || diags.oom) /* none could be kept */
+                    cli_error("%s: %s", optarg, dg_strerror(rc));
                 goto done;
             }
         } else if (opt == '?') {
@@ -229,7 +233,7 @@ int cmd_check(int argc, char **argv)
     bool ok = true;
     if (c.format == DG_OUT_JSON) {
         json_t *doc = gate_json(l, &g);
-        ok = dg_json_write(doc, out.f);
+        ok = cli_json_write(doc, out.f);
         json_decref(doc);
     } else if (c.format == DG_OUT_MD) {
         ok = write_md(out.f, &g);
@@ -244,6 +248,8 @@ int cmd_check(int argc, char **argv)
                     g.results[i].rule, b.data ? b.data : "");
             broken += !g.results[i].holds;
         }
+        if (b.oom)
+            cli_out_of_memory(); /* a line was cut short */
         dg_buf_finish(&b);
         if (broken)
             fprintf(out.f, "%zu of %zu rules broken\n", broken, g.count);

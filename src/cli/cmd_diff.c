@@ -173,7 +173,7 @@ static void diff_text(FILE *out, const dg_ledger *a, const dg_ledger *b,
                 d->nadded == 1 ? "" : "s", md ? "\n" : "");
         for (size_t i = 0; i < d->nadded; i++) {
             leg_text(&s, b, d->added[i]);
-            fprintf(out, "%s+ %s (line %ld)\n", item, s.data,
+            fprintf(out, "%s+ %s (line %ld)\n", item, s.data ? s.data : "",
                     b->legs[d->added[i]].line);
         }
     }
@@ -182,7 +182,7 @@ static void diff_text(FILE *out, const dg_ledger *a, const dg_ledger *b,
                 d->nremoved, d->nremoved == 1 ? "" : "s", md ? "\n" : "");
         for (size_t i = 0; i < d->nremoved; i++) {
             leg_text(&s, a, d->removed[i]);
-            fprintf(out, "%s- %s (was line %ld)\n", item, s.data,
+            fprintf(out, "%s- %s (was line %ld)\n", item, s.data ? s.data : "",
                     a->legs[d->removed[i]].line);
         }
     }
@@ -191,7 +191,7 @@ static void diff_text(FILE *out, const dg_ledger *a, const dg_ledger *b,
                 d->nchanged, d->nchanged == 1 ? "" : "s", md ? "\n" : "");
         for (size_t i = 0; i < d->nchanged; i++) {
             leg_text(&s, b, d->changed[i].after);
-            fprintf(out, "%s~ %s (line %ld)\n", item, s.data,
+            fprintf(out, "%s~ %s (line %ld)\n", item, s.data ? s.data : "",
                     b->legs[d->changed[i].after].line);
             for (size_t k = 0; k < d->changed[i].nfields; k++) {
                 const dg_field_change *f = &d->changed[i].fields[k];
@@ -250,6 +250,8 @@ static void diff_text(FILE *out, const dg_ledger *a, const dg_ledger *b,
     }
     if (d->exposure_note)
         fprintf(out, "%s%s\n", md ? "\n" : "", d->exposure_note);
+    if (s.oom)
+        cli_out_of_memory(); /* a leg's line was cut short */
     dg_buf_finish(&s);
 }
 
@@ -339,7 +341,7 @@ int cmd_diff(int argc, char **argv)
     bool ok = true;
     if (c.format == DG_OUT_JSON) {
         json_t *doc = diff_json(a, b, &d);
-        ok = dg_json_write(doc, out.f);
+        ok = cli_json_write(doc, out.f);
         json_decref(doc);
     } else {
         diff_text(out.f, a, b, &d, c.format == DG_OUT_MD);

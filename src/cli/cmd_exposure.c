@@ -233,7 +233,7 @@ static bool write_table(FILE *out, const dg_ledger *l, const dg_exposure *e,
     dg_table_init(&t, cols.col, cols.n);
     for (size_t k = 0; k < nrows; k++)
         add_row(&t, &cols, l, e, rows[k], fmt == DG_OUT_CSV);
-    bool ok = dg_table_write(&t, fmt, out);
+    bool ok = cli_table_write(&t, fmt, out);
     dg_table_finish(&t);
     return ok;
 }
@@ -448,7 +448,8 @@ static bool exposure_text(FILE *out, const dg_ledger *l, const dg_exposure *e,
         cli_note(out, md,
                  "%s %s no value in or out under these filters: %s shares "
                  "are n/a.",
-                 names.data, k == 1 ? "has" : "have", k == 1 ? "its" : "their");
+                 names.data ? names.data : "", k == 1 ? "has" : "have",
+                 k == 1 ? "its" : "their");
     if (list_names(&names, l, e, has_stage))
         cli_note(out, md,
                  "Capex/EBITDA from each company's own figures (their period "
@@ -459,11 +460,13 @@ static bool exposure_text(FILE *out, const dg_ledger *l, const dg_exposure *e,
         cli_note(out, md,
                  "%s: EBITDA of zero or less, so the ratio is not meaningful "
                  "(n/a) and the stage is 2.",
-                 names.data);
+                 names.data ? names.data : "");
     cli_note(out, md,
              "Amounts over different horizons are added as given and \"up "
              "to\" ceilings count in full; see docs/methods.md.");
     bool oom = names.oom;
+    if (names.oom)
+        cli_out_of_memory();
     dg_buf_finish(&names);
     return ok && !oom;
 }
@@ -513,9 +516,11 @@ static bool exposure_run(const dg_ledger *l, const cli_common *c,
     if (json) {
         *json = exposure_json(l, &e, rows, nrows);
         ok = *json != NULL;
+        if (!ok)
+            cli_out_of_memory();
     } else if (c->format == DG_OUT_JSON) {
         json_t *doc = exposure_json(l, &e, rows, nrows);
-        ok = dg_json_write(doc, out);
+        ok = cli_json_write(doc, out);
         json_decref(doc);
     } else if (c->format == DG_OUT_CSV) {
         ok = write_table(out, l, &e, rows, nrows, PART_ALL, DG_OUT_CSV);

@@ -112,10 +112,21 @@ int cmd_lint(int argc, char **argv)
         if (status == DG_EIO || status == DG_ENOMEM || status == DG_ELIMIT) {
             /* not a finding about the ledger: trouble, said on stderr */
             unreadable = true;
+            size_t shown = 0;
             for (size_t k = first; k < diags.count; k++)
-                if (diags.items[k].severity == DG_SEV_ERROR)
+                if (status != DG_ENOMEM &&
+                    diags.items[k].severity == DG_SEV_ERROR) {
                     cli_print_diag(&diags.items[k]);
+                    shown++;
+                }
+            /* out of memory, or a message that could not be kept */
+            if (shown == 0)
+                cli_error("%s: %s", argv[i], dg_strerror(status));
         }
+    }
+    if (diags.oom) { /* a problem went unrecorded: the list is not whole */
+        cli_out_of_memory();
+        unreadable = true;
     }
     dg_diags_sort(&diags);
     int code = EXIT_OK;
@@ -131,7 +142,7 @@ int cmd_lint(int argc, char **argv)
     bool ok = true;
     if (c.format == DG_OUT_JSON) {
         json_t *doc = diags_json(&diags, (size_t)(argc - optind));
-        ok = dg_json_write(doc, out.f);
+        ok = cli_json_write(doc, out.f);
         json_decref(doc);
     } else {
         print_text(out.f, &diags);

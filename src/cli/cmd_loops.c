@@ -569,7 +569,9 @@ static bool write_table(FILE *out, const view *v, const rec *recs, size_t n,
             }
             dg_table_text(&t, 8, b.data);
         }
-        ok = dg_table_write(&t, fmt, out);
+        if (b.oom) /* a cell's text was cut short */
+            t.oom = true;
+        ok = cli_table_write(&t, fmt, out);
         dg_table_finish(&t);
         dg_buf_finish(&b);
         return ok;
@@ -594,7 +596,9 @@ static bool write_table(FILE *out, const view *v, const rec *recs, size_t n,
             path_text(&b, v, r);
             dg_table_text(&t, 7, b.data);
         }
-        ok = dg_table_write(&t, fmt, out);
+        if (b.oom) /* a cell's text was cut short */
+            t.oom = true;
+        ok = cli_table_write(&t, fmt, out);
         dg_table_finish(&t);
         if (shown < n)
             fprintf(out, "\n%zu more loop%s: 'dealgraph loops %s' lists them "
@@ -700,8 +704,13 @@ static json_t *result_json(const view *v, const rec *recs, size_t n,
         dg_buf_init(&b);
         for (size_t i = 0; i < n; i++)
             json_array_append_new(arr, loop_json(v, &recs[i], &b));
+        bool cut = b.oom; /* a text in some loop was cut short */
         dg_buf_finish(&b);
         json_object_set_new(doc, "loops", arr);
+        if (cut) {
+            json_decref(doc);
+            return NULL; /* reported as out of memory */
+        }
     }
     if (res->have_null)
         json_object_set_new(doc, "significance", null_json(&res->null));
@@ -892,6 +901,8 @@ bool report_loops(const dg_ledger *l, const cli_common *c, FILE *out,
     if (json) {
         *json = result_json(&vw, recs, n, &res);
         ok = *json != NULL;
+        if (!ok)
+            cli_out_of_memory();
     } else {
         ok = write_table(out, &vw, recs, n, &res, c->format);
     }
@@ -1153,7 +1164,7 @@ int cmd_loops(int argc, char **argv)
     opened = true;
     if (c.format == DG_OUT_JSON) {
         json_t *doc = result_json(&vw, recs, n, &res);
-        ok = dg_json_write(doc, out.f);
+        ok = cli_json_write(doc, out.f);
         json_decref(doc);
     } else if (count && c.format != DG_OUT_CSV) {
         heading(out.f, l, &res, c.format == DG_OUT_MD);

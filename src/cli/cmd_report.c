@@ -148,15 +148,21 @@ static bool add_part(json_t *doc, const char *key, json_t *part)
     if (!part)
         return false;
     json_object_del(part, "dealgraph");
-    return json_object_set_new(doc, key, part) == 0;
+    if (json_object_set_new(doc, key, part) != 0) {
+        cli_out_of_memory();
+        return false;
+    }
+    return true;
 }
 
 static bool write_json(FILE *out, const dg_ledger *l, const cli_common *c,
                        const char *diagram)
 {
     json_t *doc = dg_json_document(), *part = NULL;
-    if (!doc)
+    if (!doc) {
+        cli_out_of_memory();
         return false;
+    }
     json_object_set_new(doc, "file", json_string(l->path));
     bool ok = report_summary(l, c, NULL, &part) &&
               add_part(doc, "summary", part);
@@ -172,7 +178,7 @@ static bool write_json(FILE *out, const dg_ledger *l, const cli_common *c,
     }
     json_object_set_new(doc, "diagram",
                         diagram ? json_string(diagram) : json_null());
-    ok = ok && dg_json_write(doc, out);
+    ok = ok && cli_json_write(doc, out);
     json_decref(doc);
     return ok;
 }
@@ -209,6 +215,8 @@ static bool write_html(FILE *out, const dg_ledger *l, const cli_common *c,
         dg_buf title;
         dg_buf_init(&title);
         dg_buf_printf(&title, "dealgraph report: %s", title_of(l));
+        if (title.oom)
+            cli_out_of_memory(); /* the page is not kept */
         html_begin(out, title.data ? title.data : "dealgraph report");
         dg_buf_finish(&title);
         /* The picture goes where the Markdown has its placeholder. */
@@ -282,6 +290,7 @@ int cmd_report(int argc, char **argv)
         }
     }
     cli_output out, pic;
+    unsigned long said = cli_errors_said(); /* errors printed before */
     if (!cli_output_open_as(&out, &c))
         goto done;
     bool ok;
@@ -301,14 +310,11 @@ int cmd_report(int argc, char **argv)
         break;
     }
     /* The picture beside the report, written only when the report was. */
-    bool said = false; /* an error about the picture is printed */
     if (ok && beside) {
         ok = cli_output_open(&pic, beside);
-        said = !ok;
         if (ok) {
             ok = fwrite(svg, 1, svglen, pic.f) == svglen;
             ok = cli_output_close(&pic, ok) && ok;
-            said = pic.reported;
         }
     }
     if (cli_output_close(&out, ok) && ok)
@@ -316,7 +322,7 @@ int cmd_report(int argc, char **argv)
     else if (!ok && !out.reported)
         cli_error("report: %s was not written%s",
                   c.output ? c.output : "the report",
-                  said ? "" : " (a write failed)");
+                  cli_errors_said() > said ? "" : " (a write failed)");
 done:
     free(svg);
     free(beside);

@@ -361,7 +361,7 @@ static bool stress_text(FILE *out, const dg_ledger *l,
     dg_table_init(&t, cols.col, cols.n);
     for (size_t k = 0; k < nrows; k++)
         add_row(&t, l, s, rows[k], false);
-    bool ok = dg_table_write(&t, c->format, out);
+    bool ok = cli_table_write(&t, c->format, out);
     dg_table_finish(&t);
     if (nrows < s->n)
         fprintf(out, "%s(the focus and the %zu of %zu companies that lose "
@@ -394,6 +394,8 @@ static bool stress_text(FILE *out, const dg_ledger *l,
                  "defaults: %zu (%s), %zu of them caused by the propagation",
                  s->defaults, names.data ? names.data : "",
                  s->further_defaults);
+        if (names.oom)
+            cli_out_of_memory();
         dg_buf_finish(&names);
     } else {
         cli_note(out, md, "defaults: none");
@@ -547,9 +549,11 @@ static bool stress_run_cli(const dg_ledger *l, const cli_common *c,
     if (json) {
         *json = stress_json(l, &s, rows, nrows);
         ok = *json != NULL;
+        if (!ok)
+            cli_out_of_memory();
     } else if (c->format == DG_OUT_JSON) {
         json_t *doc = stress_json(l, &s, rows, nrows);
-        ok = dg_json_write(doc, out);
+        ok = cli_json_write(doc, out);
         json_decref(doc);
     } else if (c->format == DG_OUT_CSV) {
         columns cols;
@@ -559,7 +563,7 @@ static bool stress_run_cli(const dg_ledger *l, const cli_common *c,
         dg_table_init(&t, cols.col, cols.n);
         for (size_t k = 0; k < nrows; k++)
             add_row(&t, l, &s, rows[k], true);
-        ok = dg_table_write(&t, DG_OUT_CSV, out);
+        ok = cli_table_write(&t, DG_OUT_CSV, out);
         dg_table_finish(&t);
     } else {
         ok = stress_text(out, l, &s, rows, nrows, c);

@@ -121,7 +121,7 @@ static bool summary_text(FILE *out, const dg_ledger *l, const dg_summary *s,
         fputs("### By kind\n\n", out);
     else
         fputs("By kind\n", out);
-    ok = dg_table_write(&t, fmt, out) && ok;
+    ok = cli_table_write(&t, fmt, out) && ok;
     dg_table_finish(&t);
 
     dg_table_init(&t, columns, 4);
@@ -130,7 +130,7 @@ static bool summary_text(FILE *out, const dg_ledger *l, const dg_summary *s,
             add_row(&t, dg_status_name((dg_status)k), &s->by_status[k]);
     add_row(&t, "all statuses", &s->all);
     fputs(md ? "\n### By status\n\n" : "\nBy status (firmest first)\n", out);
-    ok = dg_table_write(&t, fmt, out) && ok;
+    ok = cli_table_write(&t, fmt, out) && ok;
     dg_table_finish(&t);
     if (s->all.undisclosed)
         fprintf(out,
@@ -156,6 +156,8 @@ bool report_summary(const dg_ledger *l, const cli_common *c, FILE *out,
     }
     if (json) {
         *json = summary_json(l, &s, &c->filter);
+        if (!*json)
+            cli_out_of_memory();
         return *json != NULL;
     }
     return summary_text(out, l, &s, &c->filter, c->format);
@@ -204,7 +206,7 @@ int cmd_summary(int argc, char **argv)
     bool ok;
     if (c.format == DG_OUT_JSON) {
         json_t *doc = summary_json(l, &s, &c.filter);
-        ok = dg_json_write(doc, out.f);
+        ok = cli_json_write(doc, out.f);
         json_decref(doc);
     } else {
         ok = summary_text(out.f, l, &s, &c.filter, c.format);

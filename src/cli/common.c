@@ -19,9 +19,14 @@
  * before an error so that the two streams keep their order in a log. */
 static FILE *plain_stdout;
 
+static unsigned long errors_said;
+
+unsigned long cli_errors_said(void) { return errors_said; }
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
+    errors_said++;
     if (plain_stdout)
         fflush(plain_stdout);
     fflush(stdout);
@@ -30,6 +35,17 @@ void cli_error(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+/* An allocation failed and was reported: whatever is being written is
+ * incomplete, and cli_output_close will not keep it. */
+static bool oom_said;
+
+void cli_out_of_memory(void)
+{
+    if (!oom_said)
+        cli_error("out of memory");
+    oom_said = true;
 }
 
 void cli_print_diag(const dg_diag *d)
@@ -342,7 +358,7 @@ bool cli_output_plain(cli_output *o, dg_out_format format)
     cookie_io_functions_t io = {NULL, plain_write, NULL, NULL};
     FILE *f = fopencookie(o->f, "w", io);
     if (!f) {
-        cli_error("out of memory");
+        cli_out_of_memory();
         cli_output_close(o, false);
         return false;
     }
@@ -368,6 +384,8 @@ bool cli_output_open_as(cli_output *o, const cli_common *c)
 bool cli_output_close(cli_output *o, bool ok)
 {
     o->reported = false;
+    if (oom_said) /* something was left out of the output */
+        ok = false;
     if (!o->f)
         return false;
     bool werr = ferror(o->f) != 0;
@@ -430,3 +448,37 @@ bool cli_output_close(cli_output *o, bool ok)
 }
 
 void cli_help(const char *text) { fputs(text, stdout); }
+
+static bool json_alloc_failed;
+
+static void *json_alloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p)
+        json_alloc_failed = true;
+    return p;
+}
+
+static void json_release(void *p) { free(p); }
+
+void cli_json_init(void) { json_set_alloc_funcs(json_alloc, json_release); }
+
+bool cli_json_write(json_t *doc, FILE *out)
+{
+    if (!doc || json_alloc_failed) {
+        cli_out_of_memory();
+        return false;
+    }
+    bool ok = dg_json_write(doc, out);
+    if (!ok && json_alloc_failed) /* jansson's own buffers while dumping */
+        cli_out_of_memory();
+    return ok;
+}
+
+bool cli_table_write(const dg_table *t, dg_out_format f, FILE *out)
+{
+    bool ok = dg_table_write(t, f, out);
+    if (!ok && !ferror(out))
+        cli_out_of_memory();
+    return ok;
+}

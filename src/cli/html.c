@@ -2,6 +2,7 @@
  * html.c - Markdown (the subset dealgraph writes) to HTML for the report.
  */
 #include "html.h"
+#include "cli.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -108,8 +109,10 @@ void html_from_markdown(FILE *out, const char *md)
     /* split into lines */
     size_t cap = 256, nl = 0;
     line *ls = malloc(cap * sizeof *ls);
-    if (!ls)
+    if (!ls) {
+        cli_out_of_memory(); /* the page is not kept */
         return;
+    }
     for (const char *p = md; *p;) {
         const char *e = strchr(p, '\n');
         size_t n = e ? (size_t)(e - p) : strlen(p);
@@ -118,6 +121,7 @@ void html_from_markdown(FILE *out, const char *md)
             line *q = realloc(ls, cap * sizeof *ls);
             if (!q) {
                 free(ls);
+                cli_out_of_memory();
                 return;
             }
             ls = q;

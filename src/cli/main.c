@@ -48,6 +48,7 @@ int main(int argc, char **argv)
     /* igraph's default handler aborts; every call's code is checked. */
     igraph_set_error_handler(igraph_error_handler_ignore);
     igraph_set_warning_handler(igraph_warning_handler_ignore);
+    cli_json_init();
 
     if (argc < 2) {
         usage(stderr);

@@ -2,6 +2,7 @@
  * notes.c - bullets under a table, wrapped at word boundaries.
  */
 #include "notes.h"
+#include "cli.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -16,8 +17,10 @@ void cli_note(FILE *out, bool md, const char *fmt, ...)
     if (n < 0)
         return;
     char *s = malloc((size_t)n + 1);
-    if (!s)
+    if (!s) {
+        cli_out_of_memory(); /* the output is not kept */
         return;
+    }
     va_start(ap, fmt);
     vsnprintf(s, (size_t)n + 1, fmt, ap);
     va_end(ap);
