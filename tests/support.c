@@ -1,5 +1,6 @@
 #include "support.h"
 
+#include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -180,6 +181,22 @@ dg_ledger *load_dot_text(const char *text, dg_diags *d)
     dg_ledger *l = dg_ledger_load(path, NULL, d, NULL);
     free(path);
     return l;
+}
+
+dg_ledger *must_load_dot(const char *text)
+{
+    dg_diags d;
+    dg_ledger *l = load_dot_text(text, &d);
+    cr_assert(l, "the ledger did not load: %s", first_error(&d));
+    dg_diags_finish(&d);
+    return l;
+}
+
+size_t must_find(const dg_ledger *l, const char *name)
+{
+    size_t i = dg_ledger_find(l, name);
+    cr_assert_neq(i, (size_t)-1, "no company %s", name);
+    return i;
 }
 
 dg_ledger *load_csv_text(const char *deals, const char *companies,

@@ -50,6 +50,11 @@ char *src_path(const char *rel);
 /* Loads a ledger from DOT text written to a temp file named `name`.
  * Diagnostics go to *d (initialised here). */
 dg_ledger *load_dot_text(const char *text, dg_diags *d);
+/* The same for text that must load: a failed assertion (with the first
+ * error) when it does not. */
+dg_ledger *must_load_dot(const char *text);
+/* The index of company `name`; a failed assertion when there is none. */
+size_t must_find(const dg_ledger *l, const char *name);
 dg_ledger *load_csv_text(const char *deals, const char *companies,
                          dg_diags *d);
 /* The message of the first error in d, as "LINE: message"; "" if none. */

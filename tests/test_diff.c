@@ -18,18 +18,9 @@
     "  B -> F [kind=\"equity\", amount=\"1B\", status=\"completed\", "    \
     "announced=\"2025-03\", deal=\"D3\"]\n"
 
-static dg_ledger *load(const char *text)
-{
-    dg_diags d;
-    dg_ledger *l = load_dot_text(text, &d);
-    cr_assert_not_null(l, "%s", first_error(&d));
-    dg_diags_finish(&d);
-    return l;
-}
-
 Test(diff, identical_ledgers_have_no_change)
 {
-    dg_ledger *a = load(BASE "}\n"), *b = load(BASE "}\n");
+    dg_ledger *a = must_load_dot(BASE "}\n"), *b = must_load_dot(BASE "}\n");
     dg_diff d;
     cr_assert_eq(dg_diff_compute(a, b, NULL, &d), DG_OK);
     cr_expect(dg_diff_empty(&d));
@@ -41,8 +32,8 @@ Test(diff, identical_ledgers_have_no_change)
 
 Test(diff, reordering_legs_is_not_a_change)
 {
-    dg_ledger *a = load(BASE "}\n");
-    dg_ledger *b = load(
+    dg_ledger *a = must_load_dot(BASE "}\n");
+    dg_ledger *b = must_load_dot(
         "digraph {\n  graph [focus=\"F\"]\n"
         "  B -> F [kind=\"equity\", amount=\"1B\", status=\"completed\", "
         "announced=\"2025-03\", deal=\"D3\"]\n"
@@ -60,8 +51,8 @@ Test(diff, reordering_legs_is_not_a_change)
 
 Test(diff, lists_every_changed_attribute_of_a_leg)
 {
-    dg_ledger *a = load(BASE "}\n");
-    dg_ledger *b = load(
+    dg_ledger *a = must_load_dot(BASE "}\n");
+    dg_ledger *b = must_load_dot(
         "digraph {\n  graph [focus=\"F\"]\n"
         "  F -> A [kind=\"cloud\", amount=\"12B\", upto=\"true\", "
         "status=\"completed\", announced=\"2025-01\", deal=\"D1\", "
@@ -98,8 +89,8 @@ Test(diff, lists_every_changed_attribute_of_a_leg)
 
 Test(diff, a_new_kind_or_deal_id_is_a_new_leg)
 {
-    dg_ledger *a = load(BASE "}\n");
-    dg_ledger *b = load(
+    dg_ledger *a = must_load_dot(BASE "}\n");
+    dg_ledger *b = must_load_dot(
         "digraph {\n  graph [focus=\"F\"]\n"
         "  F -> A [kind=\"services\", amount=\"10B\", status=\"definitive\", "
         "announced=\"2025-01\", deal=\"D1\"]\n"
@@ -123,8 +114,8 @@ Test(diff, a_deal_that_closes_a_loop_opens_it)
 {
     /* BASE has the loop F > A > B > F. Adding A -> F opens F > A > F;
      * dropping B -> F closes F > A > B > F. */
-    dg_ledger *a = load(BASE "}\n");
-    dg_ledger *b = load(
+    dg_ledger *a = must_load_dot(BASE "}\n");
+    dg_ledger *b = must_load_dot(
         "digraph {\n  graph [focus=\"F\"]\n"
         "  F -> A [kind=\"cloud\", amount=\"10B\", status=\"definitive\", "
         "announced=\"2025-01\", deal=\"D1\"]\n"
@@ -152,8 +143,8 @@ Test(diff, exposure_shares_that_moved_are_listed)
 {
     /* Before: A receives 10B from F only: share 1. After: A also receives
      * 30B from G: T_A = 40B, share 10/40 = 0.25. */
-    dg_ledger *a = load(BASE "}\n");
-    dg_ledger *b = load(BASE "  G -> A [kind=\"cloud\", amount=\"30B\", "
+    dg_ledger *a = must_load_dot(BASE "}\n");
+    dg_ledger *b = must_load_dot(BASE "  G -> A [kind=\"cloud\", amount=\"30B\", "
                              "status=\"definitive\", announced=\"2025-05\", "
                              "deal=\"D5\"]\n}\n");
     dg_diff d;
@@ -173,11 +164,11 @@ Test(diff, exposure_shares_that_moved_are_listed)
 
 Test(diff, companies_added_removed_and_changed_are_listed)
 {
-    dg_ledger *a = load("digraph {\n  F [sector=\"lab\", equity=\"10B\"]\n"
+    dg_ledger *a = must_load_dot("digraph {\n  F [sector=\"lab\", equity=\"10B\"]\n"
                         "  Gone [sector=\"other\"]\n"
                         "  F -> A [kind=\"cloud\", amount=\"1B\", "
                         "status=\"definitive\", announced=\"2025\"]\n}\n");
-    dg_ledger *b = load("digraph {\n  F [sector=\"lab\", equity=\"12B\", "
+    dg_ledger *b = must_load_dot("digraph {\n  F [sector=\"lab\", equity=\"12B\", "
                         "cash=\"1B\"]\n  New [sector=\"spv\"]\n"
                         "  F -> A [kind=\"cloud\", amount=\"1B\", "
                         "status=\"definitive\", announced=\"2025\"]\n}\n");
@@ -208,9 +199,9 @@ Test(diff, a_leg_inserted_among_alike_legs_is_the_one_added)
 {
     /* No deal ids: both legs share the identity (A, B, cloud). The 2B leg
      * is new; the 1B leg is unchanged even though it moved down a line. */
-    dg_ledger *a = load("digraph {\n  A -> B [kind=\"cloud\", amount=\"1B\", "
+    dg_ledger *a = must_load_dot("digraph {\n  A -> B [kind=\"cloud\", amount=\"1B\", "
                         "status=\"definitive\", announced=\"2025\"]\n}\n");
-    dg_ledger *b = load("digraph {\n  A -> B [kind=\"cloud\", amount=\"2B\", "
+    dg_ledger *b = must_load_dot("digraph {\n  A -> B [kind=\"cloud\", amount=\"2B\", "
                         "status=\"talks\", announced=\"2026\"]\n"
                         "  A -> B [kind=\"cloud\", amount=\"1B\", "
                         "status=\"definitive\", announced=\"2025\"]\n}\n");

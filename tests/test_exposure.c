@@ -51,28 +51,12 @@ TestSuite(exposure, .init = quiet_igraph);
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static dg_ledger *load_ok(const char *text)
-{
-    dg_diags d;
-    dg_ledger *l = load_dot_text(text, &d);
-    cr_assert(l, "ledger did not load: %s", first_error(&d));
-    dg_diags_finish(&d);
-    return l;
-}
-
-static size_t company(const dg_ledger *l, const char *name)
-{
-    size_t i = dg_ledger_find(l, name);
-    cr_assert_neq(i, (size_t)-1, "no company %s", name);
-    return i;
-}
-
 /* Exposure of every company of `l` to `focus`, all legs. */
 static void expose(const dg_ledger *l, const char *focus, dg_exposure *e)
 {
     dg_diags d;
     dg_diags_init(&d);
-    int rc = dg_exposure_compute(l, NULL, company(l, focus), e, &d);
+    int rc = dg_exposure_compute(l, NULL, must_find(l, focus), e, &d);
     cr_assert_eq(rc, DG_OK, "rc %d: %s", rc, first_error(&d));
     dg_diags_finish(&d);
 }
@@ -80,7 +64,7 @@ static void expose(const dg_ledger *l, const char *focus, dg_exposure *e)
 static const dg_exposure_row *row(const dg_ledger *l, const dg_exposure *e,
                                   const char *name)
 {
-    const dg_exposure_row *r = dg_exposure_row_of(e, company(l, name));
+    const dg_exposure_row *r = dg_exposure_row_of(e, must_find(l, name));
     cr_assert(r);
     return r;
 }
@@ -236,7 +220,7 @@ Test(exposure, cone_springs_detritus_inflow_hhi_and_largest_source)
                        167.0 * 167) /
                     (T * T));
     cr_expect_eq(r->hhi_band, DG_HHI_HIGH);
-    cr_expect_eq(r->largest, company(l, "Plants"));
+    cr_expect_eq(r->largest, must_find(l, "Plants"));
     assert_near(r->largest_share, 8881.0 / T);
     assert_near(r->direct_inflow_share, 8881.0 / T);
     dg_exposure_finish(&e);
@@ -261,7 +245,7 @@ static const char two_companies[] =
 
 Test(exposure, two_company_loop_fci_is_one_third)
 {
-    dg_ledger *l = load_ok(two_companies);
+    dg_ledger *l = must_load_dot(two_companies);
     dg_exposure e;
     expose(l, "A", &e);
     assert_near(e.fci, 1.0 / 3.0);
@@ -275,7 +259,7 @@ Test(exposure, two_company_loop_fci_is_one_third)
     assert_near(b->origin_share, 1);
     assert_near(b->inflow_hhi, 10000);
     assert_near(b->largest_share, 1);
-    cr_expect_eq(b->largest, company(l, "A"));
+    cr_expect_eq(b->largest, must_find(l, "A"));
     assert_near(e.focus_share_of_value, 1);
     assert_near(e.looped_value, 20);
     assert_near(e.focus_share_of_looped_value, 1);
@@ -312,7 +296,7 @@ static const char chain[] =
 
 Test(exposure, chain_with_side_entry_has_hand_derived_shares)
 {
-    dg_ledger *l = load_ok(chain);
+    dg_ledger *l = must_load_dot(chain);
     dg_exposure e;
     expose(l, "F", &e);
     const dg_exposure_row *x = row(l, &e, "X"), *z = row(l, &e, "Z"),
@@ -327,7 +311,7 @@ Test(exposure, chain_with_side_entry_has_hand_derived_shares)
     assert_near(x->origin_share, 5.0 / 7.0);
     assert_near(x->inflow_hhi, 6250);
     cr_expect_eq(x->hhi_band, DG_HHI_HIGH);
-    cr_expect_eq(x->largest, company(l, "F"));
+    cr_expect_eq(x->largest, must_find(l, "F"));
     assert_near(x->largest_share, 0.75);
     assert_near(z->direct_inflow_share, 0);
     assert_near(z->pass_through_share, 0.75);
@@ -363,7 +347,7 @@ Test(exposure, focus_share_of_looped_value_counts_hops_on_loops)
     static const char text[] =
         "digraph t {\n" LEG("A", "B", "10") LEG("B", "A", "4")
             LEG("C", "D", "6") LEG("D", "C", "3") LEG("B", "C", "2") "}\n";
-    dg_ledger *l = load_ok(text);
+    dg_ledger *l = must_load_dot(text);
     dg_exposure e;
     expose(l, "A", &e);
     assert_near(e.looped_value, 23);
@@ -382,7 +366,7 @@ Test(exposure, focus_share_of_looped_value_counts_hops_on_loops)
  * and so has nothing else changed: FCI 0. */
 Test(exposure, ledger_without_loops_has_no_looped_share_and_fci_zero)
 {
-    dg_ledger *l = load_ok("digraph t {\n" LEG("A", "B", "10") "}\n");
+    dg_ledger *l = must_load_dot("digraph t {\n" LEG("A", "B", "10") "}\n");
     dg_exposure e;
     expose(l, "A", &e);
     assert_near(e.looped_value, 0);
@@ -402,14 +386,14 @@ Test(exposure, doj_shares_as_a_ledger_give_hhi_2600)
     static const char text[] =
         "digraph t {\n" LEG("B", "X", "30") LEG("A", "X", "30")
             LEG("C", "X", "20") LEG("D", "X", "20") "}\n";
-    dg_ledger *l = load_ok(text);
+    dg_ledger *l = must_load_dot(text);
     dg_exposure e;
     expose(l, "A", &e);
     const dg_exposure_row *x = row(l, &e, "X");
     assert_near(x->inflow_hhi, 2600);
     cr_expect_eq(x->hhi_band, DG_HHI_HIGH);
     cr_expect_str_eq(dg_exposure_band_name(x), "highly concentrated");
-    cr_expect_eq(x->largest, company(l, "A"));
+    cr_expect_eq(x->largest, must_find(l, "A"));
     assert_near(x->largest_share, 0.3);
     assert_near(x->direct_inflow_share, 0.3);
     dg_exposure_finish(&e);
@@ -429,13 +413,13 @@ Test(exposure, parallel_legs_add_and_undisclosed_legs_carry_nothing)
         " \"A\" -> \"B\" [kind=\"services\", amount=\"100\", "
         "status=\"talks\", announced=\"2025\"];\n"
         "}\n";
-    dg_ledger *l = load_ok(text);
+    dg_ledger *l = must_load_dot(text);
     dg_filter f;
     dg_filter_init(&f);
     f.min_status = DG_STATUS_LOI; /* drops the leg in talks */
     dg_flows fl;
     cr_assert_eq(dg_flows_build(l, &f, &fl), DG_OK);
-    size_t a = fl.rank[company(l, "A")], b = fl.rank[company(l, "B")];
+    size_t a = fl.rank[must_find(l, "A")], b = fl.rank[must_find(l, "B")];
     assert_near(fl.flow[a * fl.n + b], 7);
     assert_near(fl.flow[b * fl.n + a], 0);
     assert_near(fl.total, 7);
@@ -461,7 +445,7 @@ Test(exposure, company_without_inflow_and_isolated_company_are_na)
         "digraph t {\n graph [focus=\"F\"];\n"
         " \"S\" [outside_inflow=\"0\"];\n \"Lonely\";\n" LEG("S", "F", "10")
         "}\n";
-    dg_ledger *l = load_ok(text);
+    dg_ledger *l = must_load_dot(text);
     dg_exposure e;
     expose(l, "F", &e);
     const dg_exposure_row *s = row(l, &e, "S"), *i = row(l, &e, "Lonely");
@@ -496,11 +480,11 @@ Test(exposure, singular_ledger_is_an_error_naming_the_companies)
                                " \"A\";\n"         /* line 3 */
                                LEG("A", "B", "10") /* line 4 */
                                LEG("B", "A", "10") "}\n";
-    dg_ledger *l = load_ok(text);
+    dg_ledger *l = must_load_dot(text);
     dg_diags d;
     dg_diags_init(&d);
     dg_exposure e;
-    int rc = dg_exposure_compute(l, NULL, company(l, "A"), &e, &d);
+    int rc = dg_exposure_compute(l, NULL, must_find(l, "A"), &e, &d);
     cr_assert_eq(rc, DG_EINPUT);
     cr_assert_eq(d.errors, 1);
     cr_expect_eq(d.items[0].line, 2);
@@ -534,7 +518,7 @@ Test(exposure, capex_to_ebitda_and_funding_stage)
         " \"M\" [capex=\"3B\"];\n"
         " \"I\" -> \"H\" [kind=\"equity\", status=\"completed\", "
         "announced=\"2025\"];\n" LEG("G", "K", "1") "}\n";
-    dg_ledger *l = load_ok(text);
+    dg_ledger *l = must_load_dot(text);
     dg_exposure e;
     expose(l, "G", &e);
     const dg_exposure_row *g = row(l, &e, "G"), *h = row(l, &e, "H"),
@@ -566,17 +550,17 @@ Test(exposure, funding_stage_follows_the_filter)
         "digraph t {\n \"H\" [capex=\"5B\", ebitda=\"10B\"];\n"
         " \"I\" -> \"H\" [kind=\"equity\", amount=\"1B\", "
         "status=\"completed\", announced=\"2025\"];\n}\n";
-    dg_ledger *l = load_ok(text);
+    dg_ledger *l = must_load_dot(text);
     dg_filter f;
     dg_filter_init(&f);
     f.kinds = 1u << DG_KIND_SERVICES;
     dg_diags d;
     dg_diags_init(&d);
     dg_exposure e;
-    cr_assert_eq(dg_exposure_compute(l, &f, company(l, "H"), &e, &d), DG_OK);
+    cr_assert_eq(dg_exposure_compute(l, &f, must_find(l, "H"), &e, &d), DG_OK);
     cr_expect_eq(row(l, &e, "H")->stage, DG_STAGE_1);
     dg_exposure_finish(&e);
-    cr_assert_eq(dg_exposure_compute(l, NULL, company(l, "H"), &e, &d),
+    cr_assert_eq(dg_exposure_compute(l, NULL, must_find(l, "H"), &e, &d),
                  DG_OK);
     cr_expect_eq(row(l, &e, "H")->stage, DG_STAGE_2);
     dg_exposure_finish(&e);
@@ -588,14 +572,14 @@ Test(exposure, funding_stage_follows_the_filter)
 
 Test(exposure, focus_resolves_from_option_then_ledger)
 {
-    dg_ledger *l = load_ok(two_companies);
+    dg_ledger *l = must_load_dot(two_companies);
     dg_diags d;
     dg_diags_init(&d);
     size_t i;
     cr_assert_eq(dg_focus_resolve(l, NULL, "exposure", &i, &d), DG_OK);
-    cr_expect_eq(i, company(l, "A"));
+    cr_expect_eq(i, must_find(l, "A"));
     cr_assert_eq(dg_focus_resolve(l, "B", "exposure", &i, &d), DG_OK);
-    cr_expect_eq(i, company(l, "B"));
+    cr_expect_eq(i, must_find(l, "B"));
     cr_expect_eq(d.count, 0);
     dg_diags_finish(&d);
     dg_ledger_destroy(l);
@@ -608,7 +592,7 @@ Test(exposure, unknown_focus_lists_close_matches)
     static const char text[] =
         "digraph t {\n \"OpenAI\";\n \"OpenAI round co-investors\";\n"
         " \"Oracle\";\n \"NVIDIA\";\n}\n";
-    dg_ledger *l = load_ok(text);
+    dg_ledger *l = must_load_dot(text);
     dg_diags d;
     dg_diags_init(&d);
     size_t i;
@@ -662,8 +646,8 @@ static bool same_bits(double a, double b)
 
 Test(exposure, results_do_not_depend_on_company_or_leg_order)
 {
-    dg_ledger *l1 = load_ok(ordered_ledger(false));
-    dg_ledger *l2 = load_ok(ordered_ledger(true));
+    dg_ledger *l1 = must_load_dot(ordered_ledger(false));
+    dg_ledger *l2 = must_load_dot(ordered_ledger(true));
     dg_exposure e1, e2;
     expose(l1, "Alpha", &e1);
     expose(l2, "Alpha", &e2);

@@ -35,16 +35,6 @@ static dg_ledger *load(const char *rel)
     return l;
 }
 
-/* A ledger from DOT text that must load. */
-static dg_ledger *load_text(const char *text)
-{
-    dg_diags d;
-    dg_ledger *l = load_dot_text(text, &d);
-    cr_assert(l, "%s", first_error(&d));
-    dg_diags_finish(&d);
-    return l;
-}
-
 /* The SVG parsed by libxml2 without network or messages; NULL when it is
  * not well-formed XML. Free with xmlFreeDoc, then xmlCleanupParser. */
 static xmlDoc *parse_svg(const char *svg, size_t n)
@@ -710,7 +700,7 @@ Test(render, names_with_quotes_backslashes_and_markup_survive_dot_and_svg)
         "  \"C:\\\\dir\\\\x\" -> \"A \\\"Lab\\\"\" [kind=\"equity\", "
         "amount=\"1B\", status=\"loi\", announced=\"2025\"];\n"
         "}\n";
-    dg_ledger *l = load_text(text);
+    dg_ledger *l = must_load_dot(text);
     size_t n;
     char *dot = render_as(l, DG_RENDER_DOT, &n);
     Agraph_t *g = read_dot(dot, n);
@@ -1006,7 +996,7 @@ Test(render, labelled_legs_within_one_sector_column_lay_out_and_free_cleanly)
         "  \"B\" -> \"C\" [kind=\"chips\", amount=\"3B\", "
         "status=\"definitive\", announced=\"2025\"];\n"
         "}\n";
-    dg_ledger *l = load_text(text);
+    dg_ledger *l = must_load_dot(text);
     char *dot = render_as(l, DG_RENDER_DOT, NULL);
     cr_expect(strstr(dot, "xlabel=<<B>$2B</B>>"), "%s", dot);
     cr_expect(strstr(dot, "\n    label=<$3B>") ||
@@ -1036,7 +1026,7 @@ Test(render, a_three_company_loop_lays_out_and_frees_cleanly)
         "  \"C\" -> \"A\" [kind=\"equity\", amount=\"1B\", "
         "status=\"loi\", announced=\"2025\"];\n"
         "}\n";
-    dg_ledger *l = load_text(text);
+    dg_ledger *l = must_load_dot(text);
     size_t n;
     char *svg = render_as(l, DG_RENDER_SVG, &n);
     cr_assert_gt(n, 0);
@@ -1085,7 +1075,7 @@ Test(render, svg_stays_xml_when_names_hold_control_characters)
         "  \"NV\xef\xbf\xbfIDIA\" -> \"Open\x1b[31mAI\" [kind=\"equity\", "
         "amount=\"1B\", status=\"loi\", announced=\"2025\"];\n"
         "}\n";
-    dg_ledger *l = load_text(text);
+    dg_ledger *l = must_load_dot(text);
     size_t n;
     char *svg = render_as(l, DG_RENDER_SVG, &n);
     cr_assert_gt(n, 0);

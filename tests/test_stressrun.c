@@ -56,22 +56,6 @@ TestSuite(stressrun, .init = quiet_igraph);
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static dg_ledger *load_ok(const char *text)
-{
-    dg_diags d;
-    dg_ledger *l = load_dot_text(text, &d);
-    cr_assert(l, "ledger did not load: %s", first_error(&d));
-    dg_diags_finish(&d);
-    return l;
-}
-
-static size_t company(const dg_ledger *l, const char *name)
-{
-    size_t i = dg_ledger_find(l, name);
-    cr_assert_neq(i, (size_t)-1, "no company %s", name);
-    return i;
-}
-
 static void run(const dg_ledger *l, dg_stress_model model, const char *focus,
                 double shortfall, dg_stress_result *r, dg_diags *d)
 {
@@ -79,7 +63,7 @@ static void run(const dg_ledger *l, dg_stress_model model, const char *focus,
     dg_stress_options_init(&o);
     o.model = model;
     o.shortfall = shortfall;
-    o.focus = company(l, focus);
+    o.focus = must_find(l, focus);
     dg_diags_init(d);
     int rc = dg_stress_run(l, &o, r, d);
     cr_assert_eq(rc, DG_OK, "rc %d: %s", rc, first_error(d));
@@ -88,7 +72,7 @@ static void run(const dg_ledger *l, dg_stress_model model, const char *focus,
 static const dg_stress_row *row(const dg_ledger *l, const dg_stress_result *r,
                                 const char *name)
 {
-    const dg_stress_row *x = dg_stress_row_of(r, company(l, name));
+    const dg_stress_row *x = dg_stress_row_of(r, must_find(l, name));
     cr_assert(x);
     return x;
 }
@@ -119,15 +103,15 @@ static void assert_h(const dg_ledger *l, const dg_stress_result *r, double a,
 
 Test(stressrun, ledger_maps_to_the_reference_exposure_matrix)
 {
-    dg_ledger *l = load_ok(nrm);
+    dg_ledger *l = must_load_dot(nrm);
     dg_stress_inputs in;
     cr_assert_eq(dg_stress_inputs_build(l, NULL, true, &in), DG_OK);
     static const double A[9] = {0, 1, 0, 10, 0, 3, 3, 2, 0};
     static const char *const names[3] = {"a", "b", "c"};
     for (size_t i = 0; i < 3; i++)
         for (size_t j = 0; j < 3; j++) {
-            size_t pi = in.rank[company(l, names[i])];
-            size_t pj = in.rank[company(l, names[j])];
+            size_t pi = in.rank[must_find(l, names[i])];
+            size_t pj = in.rank[must_find(l, names[j])];
             assert_near(in.exposure[pi * 3 + pj], A[i * 3 + j]);
         }
     dg_stress_inputs_finish(&in);
@@ -139,7 +123,7 @@ Test(stressrun, ledger_maps_to_the_reference_exposure_matrix)
  * R = (5 (1 - 0) + 2 (1 - 0)) / 9 = 7/9. */
 Test(stressrun, a_fails_both_forms_default_b_and_c)
 {
-    dg_ledger *l = load_ok(nrm);
+    dg_ledger *l = must_load_dot(nrm);
     for (int m = DG_MODEL_DEBTRANK; m <= DG_MODEL_DEBTRANK_SINGLE; m++) {
         dg_stress_result r;
         dg_diags d;
@@ -161,7 +145,7 @@ Test(stressrun, a_fails_both_forms_default_b_and_c)
  * weights R = (2 x 0.5 + 2 x 1) / 9 = 1/3. Losses h E: a 1, b 5, c 2. */
 Test(stressrun, b_fails_one_further_default)
 {
-    dg_ledger *l = load_ok(nrm);
+    dg_ledger *l = must_load_dot(nrm);
     for (int m = DG_MODEL_DEBTRANK; m <= DG_MODEL_DEBTRANK_SINGLE; m++) {
         dg_stress_result r;
         dg_diags d;
@@ -185,7 +169,7 @@ Test(stressrun, b_fails_one_further_default)
  * = 2/3; Battiston R = (2 x 0.3 + 5 x 0.9) / 9 = 5.1 / 9. */
 Test(stressrun, c_fails_bardoscia_and_battiston_differ)
 {
-    dg_ledger *l = load_ok(nrm);
+    dg_ledger *l = must_load_dot(nrm);
     dg_stress_result r;
     dg_diags d;
     run(l, DG_MODEL_DEBTRANK, "c", 1.0, &r, &d);
@@ -216,7 +200,7 @@ static const char loop2[] =
 
 Test(stressrun, two_company_loop_bardoscia_is_the_closed_form)
 {
-    dg_ledger *l = load_ok(loop2);
+    dg_ledger *l = must_load_dot(loop2);
     dg_stress_result r;
     dg_diags d;
     run(l, DG_MODEL_DEBTRANK, "P", 0.2, &r, &d);
@@ -247,11 +231,11 @@ Test(stressrun, equity_and_debt_legs_count_both_ways_under_debtrank)
     static const char text[] =
         "digraph t {\n" LEGK("I", "C", "equity", "10")
             LEGK("L", "C", "debt", "4") LEGK("C", "V", "chips", "3") "}\n";
-    dg_ledger *l = load_ok(text);
+    dg_ledger *l = must_load_dot(text);
     dg_stress_inputs in;
     cr_assert_eq(dg_stress_inputs_build(l, NULL, true, &in), DG_OK);
-    size_t n = in.n, I = in.rank[company(l, "I")], C = in.rank[company(l, "C")],
-           L = in.rank[company(l, "L")], V = in.rank[company(l, "V")];
+    size_t n = in.n, I = in.rank[must_find(l, "I")], C = in.rank[must_find(l, "C")],
+           L = in.rank[must_find(l, "L")], V = in.rank[must_find(l, "V")];
     assert_near(in.exposure[C * n + I], 10);
     assert_near(in.exposure[I * n + C], 10);
     assert_near(in.exposure[C * n + L], 4);
@@ -280,7 +264,7 @@ Test(stressrun, company_without_equity_is_named_and_left_out)
     static const char text[] =
         "digraph t {\n \"F\" [equity=\"10\"];\n \"Y\" [equity=\"8\"];\n"
         " \"X\";\n" LEG("F", "X", "5") LEG("F", "Y", "4") "}\n";
-    dg_ledger *l = load_ok(text);
+    dg_ledger *l = must_load_dot(text);
     dg_stress_result r;
     dg_diags d;
     run(l, DG_MODEL_DEBTRANK, "F", 1.0, &r, &d);
@@ -311,7 +295,7 @@ Test(stressrun, zero_equity_is_left_out_with_its_own_warning)
     static const char text[] =
         "digraph t {\n \"F\" [equity=\"10\"];\n \"Z\" [equity=\"0\"];\n"
         LEG("F", "Z", "5") "}\n";
-    dg_ledger *l = load_ok(text);
+    dg_ledger *l = must_load_dot(text);
     dg_stress_result r;
     dg_diags d;
     run(l, DG_MODEL_DEBTRANK, "F", 1.0, &r, &d);
@@ -335,7 +319,7 @@ Test(stressrun, focus_without_equity_still_passes_on_its_shock)
 {
     static const char text[] =
         "digraph t {\n \"Y\" [equity=\"8\"];\n" LEG("F", "Y", "4") "}\n";
-    dg_ledger *l = load_ok(text);
+    dg_ledger *l = must_load_dot(text);
     dg_stress_result r;
     dg_diags d;
     run(l, DG_MODEL_DEBTRANK, "F", 0.5, &r, &d);
@@ -350,10 +334,10 @@ Test(stressrun, focus_without_equity_still_passes_on_its_shock)
 
 Test(stressrun, no_equity_anywhere_is_an_error)
 {
-    dg_ledger *l = load_ok("digraph t {\n" LEG("F", "Y", "4") "}\n");
+    dg_ledger *l = must_load_dot("digraph t {\n" LEG("F", "Y", "4") "}\n");
     dg_stress_options o;
     dg_stress_options_init(&o);
-    o.focus = company(l, "F");
+    o.focus = must_find(l, "F");
     dg_stress_result r;
     dg_diags d;
     dg_diags_init(&d);
@@ -367,7 +351,7 @@ Test(stressrun, no_equity_anywhere_is_an_error)
 
 Test(stressrun, bad_options_are_usage_errors)
 {
-    dg_ledger *l = load_ok(loop2);
+    dg_ledger *l = must_load_dot(loop2);
     dg_stress_options o;
     dg_stress_options_init(&o);
     dg_stress_result r;
@@ -413,7 +397,7 @@ static const char en[] =
 
 Test(stressrun, eisenberg_noe_example_as_a_ledger)
 {
-    dg_ledger *l = load_ok(en);
+    dg_ledger *l = must_load_dot(en);
     dg_stress_result r;
     dg_diags d;
     run(l, DG_MODEL_CLEARING, "a", 0.0, &r, &d);
@@ -453,7 +437,7 @@ Test(stressrun, clearing_cuts_the_focus_cash_and_assumes_unknown_cash_pays)
         "digraph t {\n \"F\" [cash=\"10\"];\n"
         " \"X\" [cash=\"0\", equity=\"10\"];\n \"M\";\n"
         LEG("F", "X", "10") LEG("M", "X", "4") "}\n";
-    dg_ledger *l = load_ok(text);
+    dg_ledger *l = must_load_dot(text);
     dg_stress_result r;
     dg_diags d;
     run(l, DG_MODEL_CLEARING, "F", 0.0, &r, &d);
@@ -489,11 +473,11 @@ Test(stressrun, clearing_needs_the_focus_cash)
     static const char text[] = "digraph t {\n"
                                " \"F\";\n" /* line 2 */
                                LEG("F", "X", "10") "}\n";
-    dg_ledger *l = load_ok(text);
+    dg_ledger *l = must_load_dot(text);
     dg_stress_options o;
     dg_stress_options_init(&o);
     o.model = DG_MODEL_CLEARING;
-    o.focus = company(l, "F");
+    o.focus = must_find(l, "F");
     dg_stress_result r;
     dg_diags d;
     dg_diags_init(&d);
@@ -542,8 +526,8 @@ static char *nrm_ordered(bool reverse)
 
 Test(stressrun, results_do_not_depend_on_company_or_leg_order)
 {
-    dg_ledger *l1 = load_ok(nrm_ordered(false));
-    dg_ledger *l2 = load_ok(nrm_ordered(true));
+    dg_ledger *l1 = must_load_dot(nrm_ordered(false));
+    dg_ledger *l2 = must_load_dot(nrm_ordered(true));
     for (int m = 0; m < DG_MODEL_COUNT; m++) {
         dg_stress_result r1, r2;
         dg_diags d1, d2;
