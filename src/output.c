@@ -393,6 +393,28 @@ json_t *dg_json_money(double v)
     return dg_has(v) ? json_real(v) : json_null();
 }
 
+json_t *dg_json_text(const char *s)
+{
+    if (!s)
+        return json_null();
+    size_t len = strlen(s), bad = dg_utf8_check(s, len);
+    if (bad == len)
+        return json_string(s);
+    dg_buf b;
+    dg_buf_init(&b);
+    while (bad < len) {
+        dg_buf_put(&b, s, bad);
+        dg_buf_puts(&b, "\xef\xbf\xbd"); /* U+FFFD */
+        s += bad + 1;
+        len -= bad + 1;
+        bad = dg_utf8_check(s, len);
+    }
+    dg_buf_put(&b, s, len);
+    json_t *j = b.oom || !b.data ? NULL : json_string(b.data);
+    dg_buf_finish(&b);
+    return j;
+}
+
 json_t *dg_json_date(dg_date d)
 {
     char buf[16];

@@ -79,5 +79,10 @@ bool dg_json_write(json_t *doc, FILE *out);
 json_t *dg_json_money(double v);
 /* JSON for a date: "2025-09-22", or null when unset. */
 json_t *dg_json_date(dg_date d);
+/* JSON for text that may not be UTF-8, such as a file name from the
+ * command line (jansson refuses such a string): each byte that is not
+ * part of valid UTF-8 becomes U+FFFD. null for NULL; NULL when memory
+ * runs out. */
+json_t *dg_json_text(const char *s);
 
 #endif

@@ -10,7 +10,9 @@
  *   DEALGRAPH_OOM_AT=N+    allocation N and every later one fail
  *   DEALGRAPH_OOM_REPORT=F at exit, F gets one line: the allocations asked
  *                          for, whether allocation N was reached (0 or 1),
- *                          and how many blocks were still live
+ *                          how many blocks were still live, and whether
+ *                          the tracker overflowed (0 or 1: the live count
+ *                          is then only a lower bound)
  * A process that ends without writing F ended without exiting: a crash.
  */
 #include "alloc_fail.h"
@@ -38,8 +40,9 @@ __attribute__((destructor)) static void oom_report(void)
     if (!path)
         return;
     char line[96];
-    int len = snprintf(line, sizeof line, "%ld %d %zu\n", alloc_fail_calls(),
-                       alloc_fail_failed() ? 1 : 0, alloc_fail_live());
+    int len = snprintf(line, sizeof line, "%ld %d %zu %d\n",
+                       alloc_fail_calls(), alloc_fail_failed() ? 1 : 0,
+                       alloc_fail_live(), alloc_fail_overflowed() ? 1 : 0);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0)
         return;

@@ -137,6 +137,53 @@ Test(cli, a_missing_file_exits_2_with_the_reason)
     run_free(&r);
 }
 
+/* jansson refuses a string that is not UTF-8, and a file name from the
+ * command line need not be: such a name is written with U+FFFD (bytes EF
+ * BF BD) for each byte that is not UTF-8, and the command succeeds. */
+Test(cli, a_file_name_that_is_not_utf8_is_written_to_json_with_u_fffd)
+{
+    char *dir = temp_dir();
+    char *text = read_all(src_path("graphs/examples/amd-warrant.dot"));
+    cr_assert_not_null(text);
+    char *path = write_file(dir, "v\xff\xfe.dot", text);
+    char want[4096];
+    snprintf(want, sizeof want, "%s/v\xef\xbf\xbd\xef\xbf\xbd.dot", dir);
+    const char *cmds[][6] = {
+        {"summary", "--format", "json", path, NULL},
+        {"loops", "--format", "json", path, NULL},
+        {"check", "--format", "json", "--max-loops", "9", path},
+        {"report", "--format", "json", path, NULL},
+        {"lint", "--format", "json", "--strict", path, NULL},
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        const char *args[8] = {0};
+        for (size_t k = 0; k < 6 && cmds[i][k]; k++)
+            args[k] = cmds[i][k];
+        run_result r = run_cli(args, NULL);
+        cr_expect_eq(r.status, 0, "%s: exit %d: %s", cmds[i][0], r.status,
+                     r.err);
+        json_error_t err;
+        json_t *doc = json_loads(r.out, 0, &err);
+        cr_assert_not_null(doc, "%s: not JSON: %s", cmds[i][0], err.text);
+        if (strcmp(cmds[i][0], "lint") != 0)
+            cr_expect_str_eq(json_string_value(json_object_get(doc, "file")),
+                             want, "%s", cmds[i][0]);
+        json_decref(doc);
+        run_free(&r);
+    }
+    const char *d[] = {"diff", "--format", "json", path, path, NULL};
+    run_result r = run_cli(d, NULL);
+    cr_expect_eq(r.status, 0, "diff: exit %d: %s", r.status, r.err);
+    json_t *doc = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(doc, "diff: not JSON");
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "old")), want);
+    json_decref(doc);
+    run_free(&r);
+    free(path);
+    free(text);
+    free(dir);
+}
+
 Test(cli, summary_reports_each_class_of_bad_dot_input)
 {
     expect_file_error("summary", "amount.dot",

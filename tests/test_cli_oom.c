@@ -27,6 +27,8 @@
  * the last 100. The sanitizer build (CLI_OOM_SANITIZED) takes a sample of
  * these: see chosen(). The counts are logged. */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,13 +37,14 @@
 #include "support.h"
 
 static char *dir, *report, *policy, *broken;
-static char *vendor, *amd, *csv_dir;
+static char *vendor, *amd, *csv_dir, *dense;
 
 static void setup(void)
 {
     const char *oom = getenv("DEALGRAPH_OOM");
     cr_assert(oom, "DEALGRAPH_OOM is not set (run through meson test)");
     setenv("DEALGRAPH", oom, 1);
+    unsetenv("ALLOC_BACKTRACE"); /* its lines on stderr would fail a run */
     dir = temp_dir();
     report = malloc(strlen(dir) + 16);
     sprintf(report, "%s/alloc-report", dir);
@@ -61,6 +64,22 @@ static void setup(void)
         "  \"B\" -> \"C\" [kind=\"cloud\", status=\"talks\", "
         "announced=\"2025\"];\n"
         "}\n");
+    /* seven companies, each paying each other: 2365 loops, more than the
+     * 2000 render marks, so it warns */
+    char text[16384];
+    size_t at = (size_t)snprintf(text, sizeof text,
+                                 "digraph \"dense\" {\n");
+    for (int a = 0; a < 7; a++)
+        for (int b = 0; b < 7; b++)
+            if (a != b)
+                at += (size_t)snprintf(
+                    text + at, sizeof text - at,
+                    "  \"C%d\" -> \"C%d\" [kind=\"chips\", "
+                    "status=\"definitive\", announced=\"2025\", "
+                    "amount=\"1B\"];\n",
+                    a, b);
+    snprintf(text + at, sizeof text - at, "}\n");
+    dense = write_file(dir, "dense.dot", text);
     vendor = src_path("graphs/examples/vendor-financing.dot");
     amd = src_path("graphs/examples/amd-warrant.dot");
     csv_dir = src_path("graphs/ai-2025/");
@@ -74,6 +93,8 @@ typedef struct outcome {
     long calls;         /* allocations asked for */
     bool reached;       /* the failing allocation was asked for */
     long live;          /* blocks not freed at exit */
+    bool tracked;       /* every live block was tracked (no overflow) */
+    char *stray;        /* a temporary output file left in dir, or NULL */
     char *files[2];     /* the output files' contents (NULL: absent) */
 } outcome;
 
@@ -93,6 +114,21 @@ static char *file_path(const char *name)
     return p;
 }
 
+/* The name of a file in dir that an output left half-written (cli_output
+ * writes NAME.tmp.XXXXXX and renames it), or NULL. */
+static char *stray_file(void)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "%s: %s", dir, strerror(errno));
+    char *found = NULL;
+    struct dirent *e;
+    while (!found && (e = readdir(d)))
+        if (strstr(e->d_name, ".tmp."))
+            found = strdup(e->d_name);
+    closedir(d);
+    return found;
+}
+
 static outcome run_once(const scenario *s, const char *const *args, long at,
                         bool every_later)
 {
@@ -109,10 +145,12 @@ static outcome run_once(const scenario *s, const char *const *args, long at,
     memset(&o, 0, sizeof o);
     o.r = run_cli(args, NULL);
     char *text = read_all(report);
-    int reached = 0;
-    o.exited = text && sscanf(text, "%ld %d %ld", &o.calls, &reached,
-                              &o.live) == 3;
+    int reached = 0, overflow = 1;
+    o.exited = text && sscanf(text, "%ld %d %ld %d", &o.calls, &reached,
+                              &o.live, &overflow) == 4;
     o.reached = reached == 1;
+    o.tracked = overflow == 0;
+    o.stray = stray_file();
     free(text);
     for (int k = 0; k < 2 && s->files[k]; k++) {
         char *p = file_path(s->files[k]);
@@ -125,6 +163,7 @@ static outcome run_once(const scenario *s, const char *const *args, long at,
 static void outcome_free(outcome *o)
 {
     run_free(&o->r);
+    free(o->stray);
     free(o->files[0]);
     free(o->files[1]);
 }
@@ -181,6 +220,11 @@ static void check_failed_run(const scenario *s, const outcome *clean,
               s->name, at, total, how, o->r.status, o->r.err);
     cr_assert(o->reached, "%s: allocation %ld of %ld was never made", s->name,
               at, total);
+    cr_assert(o->tracked, "%s: too many live blocks for the tracker",
+              s->name);
+    cr_assert_null(o->stray, "%s: allocation %ld failed%s, and the "
+                             "temporary file %s was left behind",
+                   s->name, at, how, o->stray);
     cr_assert_eq(o->live, 0, "%s: allocation %ld of %ld failed%s and %ld "
                              "blocks were not freed",
                  s->name, at, total, how, o->live);
@@ -217,6 +261,7 @@ static void torture(const scenario *s)
     args[n] = NULL;
     /* paths: "@V" the vendor-financing example, "@A" the AMD one, "@C"
      * the shipped CSV ledger, "@B" the broken ledger, "@P" the policy,
+     * "@D" the dense ledger,
      * "@/NAME" a file in the scratch directory */
     char *owned[16] = {0};
     for (size_t i = 0; i < n; i++) {
@@ -231,6 +276,8 @@ static void torture(const scenario *s)
             args[i] = broken;
         else if (strcmp(a, "@P") == 0)
             args[i] = policy;
+        else if (strcmp(a, "@D") == 0)
+            args[i] = dense;
         else if (strncmp(a, "@/", 2) == 0)
             args[i] = owned[i] = file_path(a + 2);
     }
@@ -242,6 +289,8 @@ static void torture(const scenario *s)
     cr_assert(clean.r.status == 0 || clean.r.status == 1,
               "%s: the clean run exited %d: %s", s->name, clean.r.status,
               clean.r.err);
+    cr_assert(clean.tracked, "%s: too many live blocks for the tracker",
+              s->name);
     cr_assert_eq(clean.live, 0, "%s leaks %ld blocks without a failure",
                  s->name, clean.live);
     cr_assert_gt(total, 0, "%s makes no allocation: nothing tested", s->name);
@@ -280,6 +329,9 @@ TestSuite(cli_oom, .init = setup, .timeout = 900);
 SCENARIO(lint_strict, {"lint", "--strict", "@V", NULL})
 SCENARIO(lint_csv_json, {"lint", "--format", "json", "@C", NULL})
 SCENARIO(lint_errors, {"lint", "@B", "@A", NULL})
+SCENARIO(lint_json_file, {"lint", "--format", "json", "-o", "@/lint.json",
+                          "@B", "@A", NULL},
+         {"lint.json"})
 SCENARIO(summary_json, {"summary", "--format", "json", "@V", NULL})
 SCENARIO(summary_md, {"summary", "--format", "md", "@V", NULL})
 SCENARIO(loops_text, {"loops", "@V", NULL})
@@ -289,6 +341,10 @@ SCENARIO(loops_csv, {"loops", "--format", "csv", "@V", NULL})
 SCENARIO(loops_md_null, {"loops", "--format", "md", "--null", "3", "@V",
                          NULL})
 SCENARIO(loops_count, {"loops", "--count", "@V", NULL})
+SCENARIO(loops_streamed, {"loops", "--sort", "none", "@V", NULL})
+SCENARIO(loops_streamed_csv_file, {"loops", "--sort", "none", "--format",
+                                   "csv", "-o", "@/l.csv", "@V", NULL},
+         {"l.csv"})
 SCENARIO(exposure_text, {"exposure", "@V", NULL})
 SCENARIO(exposure_csv_file, {"exposure", "--format", "csv", "-o", "@/e.csv",
                              "@V", NULL},
@@ -301,6 +357,7 @@ SCENARIO(stress_clearing_json, {"stress", "--format", "json", "--model",
 SCENARIO(render_svg_file, {"render", "@V", "-o", "@/v.svg", NULL},
          {"v.svg"}, true)
 SCENARIO(render_dot, {"render", "-T", "dot", "@V", NULL})
+SCENARIO(render_dot_warning, {"render", "-T", "dot", "@D", NULL})
 SCENARIO(check_policy, {"check", "--policy", "@P", "--max-loop-value", "1B",
                         "@V", NULL})
 SCENARIO(check_md, {"check", "--format", "md", "--policy", "@P", "@V", NULL})

@@ -137,6 +137,8 @@ bool cli_output_close(cli_output *o, bool ok);
  * written then is incomplete: cli_output_close treats it as failed (a
  * file is not kept, and the command exits 2). */
 void cli_out_of_memory(void);
+/* The same, naming what ran out: "dealgraph: WHAT: out of memory". */
+void cli_out_of_memory_in(const char *what);
 /* Sends jansson's allocations through a function that remembers a failure:
  * jansson drops a member whose value it could not allocate
  * (json_object_set_new with NULL) without a word, so a document built

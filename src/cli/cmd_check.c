@@ -129,7 +129,7 @@ static json_t *gate_json(const dg_ledger *l, const dg_gate *g)
         }
         json_array_append_new(rules, o);
     }
-    json_object_set_new(doc, "file", json_string(l->path));
+    json_object_set_new(doc, "file", dg_json_text(l->path));
     json_object_set_new(doc, "holds", json_boolean(g->holds));
     json_object_set_new(doc, "rules", rules);
     return doc;

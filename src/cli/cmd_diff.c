@@ -119,8 +119,8 @@ static json_t *diff_json(const dg_ledger *a, const dg_ledger *b,
             json_pack("{s:s, s:o, s:o}", "company", d->exposure[i].company,
                       "before", dg_json_money(d->exposure[i].before), "after",
                       dg_json_money(d->exposure[i].after)));
-    json_object_set_new(doc, "old", json_string(a->path));
-    json_object_set_new(doc, "new", json_string(b->path));
+    json_object_set_new(doc, "old", dg_json_text(a->path));
+    json_object_set_new(doc, "new", dg_json_text(b->path));
     json_object_set_new(doc, "changed", json_boolean(!dg_diff_empty(d)));
     json_object_set_new(doc, "focus",
                         d->focus ? json_string(d->focus) : json_null());

@@ -47,10 +47,10 @@ static json_t *diags_json(const dg_diags *d, size_t files)
     for (size_t i = 0; i < d->count; i++) {
         const dg_diag *x = &d->items[i];
         json_t *o = json_pack(
-            "{s:s?, s:I, s:s, s:s}", "file", x->file, "line",
+            "{s:o, s:I, s:s, s:o}", "file", dg_json_text(x->file), "line",
             (json_int_t)x->line, "severity",
             x->severity == DG_SEV_ERROR ? "error" : "warning", "message",
-            x->message);
+            dg_json_text(x->message));
         if (!o || json_array_append_new(arr, o) != 0) {
             json_decref(arr);
             json_decref(doc);
@@ -119,8 +119,9 @@ int cmd_lint(int argc, char **argv)
                     cli_print_diag(&diags.items[k]);
                     shown++;
                 }
-            /* out of memory, or a message that could not be kept */
-            if (shown == 0)
+            if (status == DG_ENOMEM) /* the list is not kept */
+                cli_out_of_memory_in(argv[i]);
+            else if (shown == 0) /* a message that could not be kept */
                 cli_error("%s: %s", argv[i], dg_strerror(status));
         }
     }

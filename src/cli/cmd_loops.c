@@ -691,7 +691,7 @@ static json_t *result_json(const view *v, const rec *recs, size_t n,
     if (res->stats.by_length[0])
         json_object_set_new(by, "65+",
                             json_integer((json_int_t)res->stats.by_length[0]));
-    json_object_set_new(doc, "file", json_string(v->l->path));
+    json_object_set_new(doc, "file", dg_json_text(v->l->path));
     json_object_set_new(doc, "amounts",
                         json_string(dg_amounts_name(res->opt->filter.amounts)));
     json_object_set_new(doc, "count", json_integer((json_int_t)res->stats.count));
@@ -762,7 +762,7 @@ static int stream_one(const dg_loop *loop, void *ctx)
                                dg_pattern_key(r->pattern),
                                dg_status_name(r->firmness),
                                r->time_respecting ? "true" : "false",
-                               b.data};
+                               b.data ? b.data : ""};
         for (size_t f = 0; f < sizeof field / sizeof field[0]; f++) {
             fputs(field[f], s->out);
             fputc(',', s->out);
@@ -776,7 +776,7 @@ static int stream_one(const dg_loop *loop, void *ctx)
         }
         /* quote the company list: names may hold commas */
         fputc('"', s->out);
-        for (const char *p = b.data; *p; p++) {
+        for (const char *p = b.data ? b.data : ""; *p; p++) {
             if (*p == '"')
                 fputc('"', s->out);
             fputc(*p, s->out);
@@ -793,14 +793,14 @@ static int stream_one(const dg_loop *loop, void *ctx)
         fputs("  ", s->out);
         fputs(u64_text(r->length, num), s->out);
         fputs("  ", s->out);
-        fputs(b.data, s->out);
+        fputs(b.data ? b.data : "", s->out); /* NULL: b.oom, said below */
         fputs("  ", s->out);
         fputs(dg_pattern_name(r->pattern), s->out);
         fputs("  ", s->out);
         fputs(dg_status_name(r->firmness), s->out);
         fputs("  ", s->out);
         path_text(&b, &v, r);
-        fputs(b.data, s->out);
+        fputs(b.data ? b.data : "", s->out);
         fputc('\n', s->out);
     }
     s->text = b;

@@ -72,19 +72,18 @@ static void print_diags(const dg_diags *d, dg_severity sev)
         if (d->items[i].severity != sev)
             continue;
         if (sev == DG_SEV_WARNING) {
-            dg_diag w = d->items[i];
-            size_t n = strlen(w.message) + 16;
-            char *m = malloc(n);
-            if (m) {
-                /* "render: X" -> "render: warning: X" */
-                const char *rest = strncmp(w.message, "render: ", 8) == 0
-                                       ? w.message + 8
-                                       : w.message;
-                snprintf(m, n, "render: warning: %s", rest);
-                w.message = m;
-            }
-            cli_print_diag(&w);
-            free(m);
+            /* "render: X" -> "render: warning: X" */
+            const dg_diag *w = &d->items[i];
+            const char *rest = strncmp(w->message, "render: ", 8) == 0
+                                   ? w->message + 8
+                                   : w->message;
+            if (w->file && w->line > 0)
+                cli_error("%s:%ld: render: warning: %s", w->file, w->line,
+                          rest);
+            else if (w->file)
+                cli_error("%s: render: warning: %s", w->file, rest);
+            else
+                cli_error("render: warning: %s", rest);
         } else {
             cli_print_diag(&d->items[i]);
         }
@@ -223,6 +222,8 @@ int cmd_render(int argc, char **argv)
         goto done;
     }
     print_diags(&diags, DG_SEV_WARNING);
+    if (diags.oom) /* a warning could not be kept: not silently lost */
+        cli_out_of_memory();
     cli_output out;
     if (!cli_output_open(&out, c.output)) {
         code = EXIT_TROUBLE;

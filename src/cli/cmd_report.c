@@ -163,7 +163,7 @@ static bool write_json(FILE *out, const dg_ledger *l, const cli_common *c,
         cli_out_of_memory();
         return false;
     }
-    json_object_set_new(doc, "file", json_string(l->path));
+    json_object_set_new(doc, "file", dg_json_text(l->path));
     bool ok = report_summary(l, c, NULL, &part) &&
               add_part(doc, "summary", part);
     ok = ok && report_loops(l, c, NULL, &part) && add_part(doc, "loops", part);
@@ -177,7 +177,7 @@ static bool write_json(FILE *out, const dg_ledger *l, const cli_common *c,
         json_object_set_new(doc, "stress", json_null());
     }
     json_object_set_new(doc, "diagram",
-                        diagram ? json_string(diagram) : json_null());
+                        dg_json_text(diagram));
     ok = ok && cli_json_write(doc, out);
     json_decref(doc);
     return ok;

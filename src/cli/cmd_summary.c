@@ -62,9 +62,9 @@ static json_t *summary_json(const dg_ledger *l, const dg_summary *s,
         json_object_set_new(statuses, dg_status_name((dg_status)k),
                             total_json(&s->by_status[k]));
     json_t *rest = json_pack(
-        "{s:s, s:s?, s:s?, s:o, s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:I, "
+        "{s:o, s:s?, s:s?, s:o, s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:I, "
         "s:I, s:I, s:o, s:o}",
-        "file", l->path, "title", l->title, "focus", l->focus, "as_of",
+        "file", dg_json_text(l->path), "title", l->title, "focus", l->focus, "as_of",
         dg_json_date(l->as_of), "amounts", dg_amounts_name(f->amounts),
         "companies", (json_int_t)s->companies, "legs", (json_int_t)s->legs,
         "deals", (json_int_t)s->deals, "total", total_json(&s->all),

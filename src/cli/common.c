@@ -41,12 +41,16 @@ void cli_error(const char *fmt, ...)
  * incomplete, and cli_output_close will not keep it. */
 static bool oom_said;
 
-void cli_out_of_memory(void)
+void cli_out_of_memory_in(const char *what)
 {
-    if (!oom_said)
+    if (!oom_said && what)
+        cli_error("%s: out of memory", what);
+    else if (!oom_said)
         cli_error("out of memory");
     oom_said = true;
 }
+
+void cli_out_of_memory(void) { cli_out_of_memory_in(NULL); }
 
 void cli_print_diag(const dg_diag *d)
 {
