@@ -143,7 +143,9 @@ Test(cli, a_missing_file_exits_2_with_the_reason)
 Test(cli, a_file_name_that_is_not_utf8_is_written_to_json_with_u_fffd)
 {
     char *dir = temp_dir();
-    char *text = read_all(src_path("graphs/examples/amd-warrant.dot"));
+    char *src = src_path("graphs/examples/amd-warrant.dot");
+    char *text = read_all(src);
+    free(src);
     cr_assert_not_null(text);
     char *path = write_file(dir, "v\xff\xfe.dot", text);
     char want[4096];
