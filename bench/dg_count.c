@@ -11,7 +11,7 @@
  * makes the engine use its general search on small components too.
  */
 #include "cycles.h"
-#include "dealgraph.h"
+#include "dealgraph/dealgraph.h"
 
 #include <igraph.h>
 

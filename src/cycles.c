@@ -9,7 +9,7 @@
  *       in a Directed Graph", arXiv:2105.10094, 2021.
  *
  * Outline
- *  1. igraph computes the strongly connected components (SCCs) of the whole
+ *  1. Tarjan's algorithm (scc.c) finds the strongly connected components (SCCs) of the whole
  *     graph once. A cycle never leaves its SCC, so each component is searched
  *     on its own, in compact arrays with local 32-bit vertex ids given in
  *     increasing global order (the order decides the canonical rotation).
@@ -97,9 +97,9 @@
  */
 #include "cycles.h"
 
-#include "dealgraph.h"
+#include "dealgraph/dealgraph.h"
 
-#include <igraph.h>
+#include "scc.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -741,90 +741,6 @@ static int search_component(engine *E, uint32_t through_local)
     return GO_ON;
 }
 
-static int from_igraph(igraph_error_t e)
-{
-    return e == IGRAPH_ENOMEM ? DG_ENOMEM : DG_EINTERNAL;
-}
-
-/* Strong components by igraph: cid[v] = component of v; *ncomp = count. */
-static int strong_components(const dg_digraph *g, uint32_t *cid,
-                             uint32_t *ncomp)
-{
-    igraph_vector_int_t edges, memb, csize;
-    igraph_t ig;
-    igraph_integer_t no = 0;
-    igraph_error_t e;
-    int status = DG_OK;
-    uint32_t m = g->off[g->n];
-    bool have_edges = false, have_graph = false, have_memb = false,
-         have_csize = false;
-    /* igraph's default handler aborts; the codes are checked here, so run
-     * with the one that only returns (whoever calls the library) */
-    igraph_error_handler_t *old =
-        igraph_set_error_handler(igraph_error_handler_ignore);
-
-    e = igraph_vector_int_init(&edges, 2 * (igraph_integer_t)m);
-    if (e != IGRAPH_SUCCESS) {
-        status = from_igraph(e);
-        goto done;
-    }
-    have_edges = true;
-    for (uint32_t v = 0, i = 0; v < g->n; v++)
-        for (uint32_t p = g->off[v]; p < g->off[v + 1]; p++, i += 2) {
-            VECTOR(edges)[i] = v;
-            VECTOR(edges)[i + 1] = g->adj[p];
-        }
-    e = igraph_create(&ig, &edges, (igraph_integer_t)g->n, IGRAPH_DIRECTED);
-    if (e != IGRAPH_SUCCESS) {
-        status = from_igraph(e);
-        goto done;
-    }
-    have_graph = true;
-    e = igraph_vector_int_init(&memb, 0);
-    if (e != IGRAPH_SUCCESS) {
-        status = from_igraph(e);
-        goto done;
-    }
-    have_memb = true;
-    e = igraph_vector_int_init(&csize, 0);
-    if (e != IGRAPH_SUCCESS) {
-        status = from_igraph(e);
-        goto done;
-    }
-    have_csize = true;
-    e = igraph_connected_components(&ig, &memb, &csize, &no, IGRAPH_STRONG);
-    if (e != IGRAPH_SUCCESS) {
-        status = from_igraph(e);
-        goto done;
-    }
-    if (igraph_vector_int_size(&memb) != (igraph_integer_t)g->n || no < 0 ||
-        no > (igraph_integer_t)g->n) {
-        status = DG_EINTERNAL;
-        goto done;
-    }
-    for (uint32_t v = 0; v < g->n; v++) {
-        igraph_integer_t c = VECTOR(memb)[v];
-        if (c < 0 || c >= no) {
-            status = DG_EINTERNAL;
-            goto done;
-        }
-        cid[v] = (uint32_t)c;
-    }
-    *ncomp = (uint32_t)no;
-
-done:
-    if (have_csize)
-        igraph_vector_int_destroy(&csize);
-    if (have_memb)
-        igraph_vector_int_destroy(&memb);
-    if (have_graph)
-        igraph_destroy(&ig);
-    if (have_edges)
-        igraph_vector_int_destroy(&edges);
-    igraph_set_error_handler(old);
-    return status;
-}
-
 /* ---- the entry point --------------------------------------------------- */
 
 int dg_cycles_each(const dg_digraph *g, const dg_cycle_options *opt,
@@ -881,7 +797,7 @@ int dg_cycles_each(const dg_digraph *g, const dg_cycle_options *opt,
     if (!cid)
         return DG_ENOMEM;
     uint32_t ncomp = 0;
-    status = strong_components(g, cid, &ncomp);
+    status = dg_scc(n, g->off, g->adj, cid, &ncomp);
     if (status != DG_OK)
         goto out;
 

@@ -2,8 +2,8 @@
  * diff.c - two versions of a ledger compared: legs by identity (deal id,
  * endpoints, kind), loops by id, and direct inflow shares from the focus.
  */
-#include "diff.h"
-#include "exposure.h"
+#include "dealgraph/diff.h"
+#include "dealgraph/exposure.h"
 #include "internal.h"
 
 #include <math.h>

@@ -3,9 +3,9 @@
  * focal company. The matrix algebra is netmath.c's; this file maps legs
  * to flows and reads the results (docs/methods.md, sections 1-3).
  */
-#include "exposure.h"
+#include "dealgraph/exposure.h"
 #include "internal.h"
-#include "loops.h"
+#include "dealgraph/loops.h"
 
 #include <limits.h>
 #include <math.h>

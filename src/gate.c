@@ -1,10 +1,10 @@
 /*
  * gate.c - measuring the rules of `dealgraph check` on a ledger.
  */
-#include "exposure.h"
-#include "gate.h"
+#include "dealgraph/exposure.h"
+#include "dealgraph/gate.h"
 #include "internal.h"
-#include "loops.h"
+#include "dealgraph/loops.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -4,34 +4,13 @@
 #ifndef DG_INTERNAL_H
 #define DG_INTERNAL_H
 
-#include "dealgraph.h"
+#include "dealgraph/dealgraph.h"
+#include "dealgraph/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 
 /* ---- strings ----------------------------------------------------------- */
-
-/* A growable NUL-terminated byte buffer. A failed allocation sets `oom`
- * and later appends do nothing, so callers check once at the end. */
-typedef struct dg_buf {
-    char *data;
-    size_t len, cap;
-    bool oom;
-} dg_buf;
-
-void dg_buf_init(dg_buf *b);
-void dg_buf_finish(dg_buf *b);
-void dg_buf_clear(dg_buf *b);
-void dg_buf_putc(dg_buf *b, char c);
-void dg_buf_put(dg_buf *b, const char *s, size_t n);
-void dg_buf_puts(dg_buf *b, const char *s);
-void dg_buf_printf(dg_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-/* Takes the buffer's string (caller frees); the buffer is left empty. */
-char *dg_buf_take(dg_buf *b);
 
 char *dg_strdup(const char *s);             /* NULL for NULL or no memory */
 char *dg_strndup(const char *s, size_t n);
@@ -46,8 +25,6 @@ const char *dg_quote(const char *s, size_t max, dg_buf *buf);
 const char *dg_closest(const char *word, const char *const *candidates,
                        size_t n);
 
-/* Offset of the first byte that is not valid UTF-8, or len when all is. */
-size_t dg_utf8_check(const char *s, size_t len);
 /* Line number (1-based) of byte offset `off` in `text`. */
 long dg_line_of(const char *text, size_t off);
 
@@ -64,8 +41,6 @@ void dg_name_order(const dg_ledger *l, size_t *company, size_t *rank);
  * Returns DG_OK, DG_EIO, DG_ELIMIT or DG_ENOMEM. */
 int dg_read_file(const char *path, size_t max_bytes, char **data, size_t *len,
                  dg_diags *diags);
-/* The last path component. */
-const char *dg_basename(const char *path);
 /* True when `path` names a directory. */
 bool dg_is_dir(const char *path);
 

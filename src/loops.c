@@ -9,11 +9,12 @@
  * streams is described here from its hops' legs, into buffers sized once:
  * nothing is allocated per loop.
  */
-#include "loops.h"
+#include "dealgraph/loops.h"
 #include "cycles.h"
 #include "internal.h"
 
-#include <igraph.h>
+#include "igraph_boundary.h"
+#include "scc.h"
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -518,10 +519,10 @@ int dg_loops_each(const dg_ledger *l, const dg_loop_options *opt,
                   dg_loop_fn fn, void *ctx, dg_loop_stats *stats,
                   dg_diags *diags)
 {
-    igraph_error_handler_t *old =
-        igraph_set_error_handler(igraph_error_handler_ignore);
+    dg_igraph_scope scope;
+    dg_igraph_enter(&scope);
     int rc = loops_each(l, opt, fn, ctx, stats, diags);
-    igraph_set_error_handler(old);
+    dg_igraph_leave(&scope);
     return rc;
 }
 
@@ -631,32 +632,9 @@ static int loops_each(const dg_ledger *l, const dg_loop_options *opt,
     return rc;
 }
 
-/* igraph's default error handler aborts the process. The library checks
- * every return code, so it runs igraph with the handler that only returns,
- * and puts the caller's handler back afterwards. */
-#define QUIET_IGRAPH_BEGIN \
-    igraph_error_handler_t *old_handler_ = \
-        igraph_set_error_handler(igraph_error_handler_ignore)
-#define QUIET_IGRAPH_END igraph_set_error_handler(old_handler_)
-
-static int loops_value(const dg_ledger *l, const dg_filter *filter,
-                       size_t focus, double *looped, double *looped_focus,
-                       size_t *undisclosed_hops);
-
 int dg_loops_value(const dg_ledger *l, const dg_filter *filter, size_t focus,
                    double *looped, double *looped_focus,
                    size_t *undisclosed_hops)
-{
-    QUIET_IGRAPH_BEGIN;
-    int rc = loops_value(l, filter, focus, looped, looped_focus,
-                         undisclosed_hops);
-    QUIET_IGRAPH_END;
-    return rc;
-}
-
-static int loops_value(const dg_ledger *l, const dg_filter *filter,
-                       size_t focus, double *looped, double *looped_focus,
-                       size_t *undisclosed_hops)
 {
     *looped = 0;
     *looped_focus = 0;
@@ -665,40 +643,17 @@ static int loops_value(const dg_ledger *l, const dg_filter *filter,
     int rc = graph_build(&g, l, filter);
     if (rc != DG_OK)
         return rc;
-    /* Strong components from igraph: a hop lies on a loop exactly when
-     * its two ends share a component. */
-    igraph_vector_int_t edges, memb;
-    igraph_t ig;
-    bool have_graph = false, have_memb = false;
-    rc = DG_ENOMEM;
-    if (igraph_vector_int_init(&edges, (igraph_integer_t)(2 * g.nhops)))
+    /* A hop lies on a loop exactly when its two ends share a strong
+     * component. */
+    uint32_t *memb = malloc(((size_t)g.n ? g.n : 1) * sizeof *memb);
+    uint32_t ncomp;
+    rc = memb ? dg_scc(g.n, g.off, g.adj, memb, &ncomp) : DG_ENOMEM;
+    if (rc != DG_OK)
         goto done;
-    for (uint32_t u = 0; u < g.n; u++) {
-        for (size_t k = g.off[u]; k < g.off[u + 1]; k++) {
-            VECTOR(edges)[2 * k] = u;
-            VECTOR(edges)[2 * k + 1] = g.adj[k];
-        }
-    }
-    if (igraph_create(&ig, &edges, g.n, IGRAPH_DIRECTED)) {
-        igraph_vector_int_destroy(&edges);
-        goto done;
-    }
-    have_graph = true;
-    igraph_vector_int_destroy(&edges);
-    if (igraph_vector_int_init(&memb, 0))
-        goto done;
-    have_memb = true;
-    igraph_integer_t ncomp;
-    igraph_error_t ie =
-        igraph_connected_components(&ig, &memb, NULL, &ncomp, IGRAPH_STRONG);
-    if (ie != IGRAPH_SUCCESS) {
-        rc = ie == IGRAPH_ENOMEM ? DG_ENOMEM : DG_EINTERNAL;
-        goto done;
-    }
     for (uint32_t u = 0; u < g.n; u++) {
         for (size_t k = g.off[u]; k < g.off[u + 1]; k++) {
             uint32_t v = g.adj[k];
-            if (VECTOR(memb)[u] != VECTOR(memb)[v])
+            if (memb[u] != memb[v])
                 continue;
             if (!dg_has(g.value[k])) {
                 (*undisclosed_hops)++;
@@ -712,10 +667,7 @@ static int loops_value(const dg_ledger *l, const dg_filter *filter,
     }
     rc = DG_OK;
 done:
-    if (have_memb)
-        igraph_vector_int_destroy(&memb);
-    if (have_graph)
-        igraph_destroy(&ig);
+    free(memb);
     graph_finish(&g);
     return rc;
 }
@@ -761,10 +713,8 @@ static int sample_of(uint32_t n, size_t m, const uint32_t *tail,
     uint32_t *off = calloc((size_t)n + 1, sizeof *off);
     uint32_t *adj = malloc((m ? m : 1) * sizeof *adj);
     uint32_t *fill = calloc((size_t)n + 1, sizeof *fill);
-    igraph_vector_int_t edges, memb;
-    igraph_t ig;
-    bool have_edges = false, have_graph = false, have_memb = false;
-    if (!off || !adj || !fill)
+    uint32_t *memb = malloc(((size_t)n ? n : 1) * sizeof *memb);
+    if (!off || !adj || !fill || !memb)
         goto done;
     for (size_t k = 0; k < m; k++)
         off[tail[k] + 1]++;
@@ -789,38 +739,17 @@ static int sample_of(uint32_t n, size_t m, const uint32_t *tail,
         goto done;
     out->count = cs.cycles;
     out->timed_out = cs.timed_out;
-    rc = DG_ENOMEM;
-    if (igraph_vector_int_init(&edges, (igraph_integer_t)(2 * m)))
+    uint32_t ncomp;
+    rc = dg_scc(n, off, adj, memb, &ncomp);
+    if (rc != DG_OK)
         goto done;
-    have_edges = true;
-    for (size_t k = 0; k < m; k++) {
-        VECTOR(edges)[2 * k] = tail[k];
-        VECTOR(edges)[2 * k + 1] = head[k];
-    }
-    if (igraph_create(&ig, &edges, n, IGRAPH_DIRECTED))
-        goto done;
-    have_graph = true;
-    if (igraph_vector_int_init(&memb, 0))
-        goto done;
-    have_memb = true;
-    igraph_error_t ie =
-        igraph_connected_components(&ig, &memb, NULL, NULL, IGRAPH_STRONG);
-    if (ie != IGRAPH_SUCCESS) {
-        rc = ie == IGRAPH_ENOMEM ? DG_ENOMEM : DG_EINTERNAL;
-        goto done;
-    }
     out->value = 0;
     for (size_t k = 0; k < m; k++)
-        if (VECTOR(memb)[tail[k]] == VECTOR(memb)[head[k]] && dg_has(value[k]))
+        if (memb[tail[k]] == memb[head[k]] && dg_has(value[k]))
             out->value += value[k];
     rc = DG_OK;
 done:
-    if (have_memb)
-        igraph_vector_int_destroy(&memb);
-    if (have_graph)
-        igraph_destroy(&ig);
-    if (have_edges)
-        igraph_vector_int_destroy(&edges);
+    free(memb);
     free(off);
     free(adj);
     free(fill);
@@ -828,19 +757,22 @@ done:
 }
 
 static int loops_null(const dg_ledger *l, const dg_loop_options *opt,
-                      size_t rewirings, uint64_t seed, dg_loop_null *out);
+                      size_t rewirings, uint64_t seed,
+                      dg_igraph_scope *scope, dg_loop_null *out);
 
 int dg_loops_null(const dg_ledger *l, const dg_loop_options *opt,
                   size_t rewirings, uint64_t seed, dg_loop_null *out)
 {
-    QUIET_IGRAPH_BEGIN;
-    int rc = loops_null(l, opt, rewirings, seed, out);
-    QUIET_IGRAPH_END;
+    dg_igraph_scope scope;
+    dg_igraph_enter(&scope);
+    int rc = loops_null(l, opt, rewirings, seed, &scope, out);
+    dg_igraph_leave(&scope);
     return rc;
 }
 
 static int loops_null(const dg_ledger *l, const dg_loop_options *opt,
-                      size_t rewirings, uint64_t seed, dg_loop_null *out)
+                      size_t rewirings, uint64_t seed,
+                      dg_igraph_scope *scope, dg_loop_null *out)
 {
     memset(out, 0, sizeof *out);
     out->rewirings = rewirings;
@@ -890,22 +822,16 @@ static int loops_null(const dg_ledger *l, const dg_loop_options *opt,
         goto done;
     }
     have_edges = true;
-    /* Seed igraph's generator: the same seed gives the same rewirings. */
-    igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)seed);
+    /* A generator of this run's own: the same seed gives the same
+     * rewirings, and the caller's igraph generator is left alone. */
+    rc = dg_igraph_seed(scope, seed);
+    if (rc != DG_OK)
+        goto done;
     size_t k_count = 0, k_value = 0;
     for (size_t r = 0; r < rewirings; r++) {
-        if (igraph_vector_int_resize(&edges, (igraph_integer_t)(2 * m))) {
-            rc = DG_ENOMEM;
+        rc = dg_igraph_from_arcs(&ig, g.n, m, tail, head);
+        if (rc != DG_OK)
             goto done;
-        }
-        for (size_t k = 0; k < m; k++) {
-            VECTOR(edges)[2 * k] = tail[k];
-            VECTOR(edges)[2 * k + 1] = head[k];
-        }
-        if (igraph_create(&ig, &edges, g.n, IGRAPH_DIRECTED)) {
-            rc = DG_ENOMEM;
-            goto done;
-        }
         /* Ten swap attempts per hop is the usual burn-in for a
          * degree-preserving null (Milo et al. 2003). igraph refuses graphs
          * of fewer than 4 companies (no swap can keep them simple): those
@@ -918,7 +844,7 @@ static int loops_null(const dg_ledger *l, const dg_loop_options *opt,
             ie = igraph_get_edgelist(&ig, &edges, 0);
         igraph_destroy(&ig);
         if (ie != IGRAPH_SUCCESS) {
-            rc = ie == IGRAPH_ENOMEM ? DG_ENOMEM : DG_EINTERNAL;
+            rc = dg_igraph_status(ie);
             goto done;
         }
         uint32_t *rt = malloc((m ? m : 1) * sizeof *rt);

@@ -3,9 +3,10 @@
  * matrices. See netmath.h for the conventions and docs/methods.md for the
  * formulas and their sources.
  */
-#include "netmath.h"
+#include "dealgraph/netmath.h"
 
-#include <igraph.h>
+#include "igraph_boundary.h"
+#include "scc.h"
 
 #include <limits.h>
 #include <math.h>
@@ -14,11 +15,6 @@
 #include <string.h>
 
 /* ---- helpers -------------------------------------------------------------- */
-
-static int from_igraph(igraph_error_t e)
-{
-    return e == IGRAPH_ENOMEM ? DG_ENOMEM : DG_EINTERNAL;
-}
 
 /* n*n doubles fit in memory arithmetic and LAPACK's int dimensions. */
 static bool square_fits(size_t n)
@@ -45,10 +41,10 @@ static int solve(size_t n, const double *a, size_t nrhs, double *b);
  * returns, whoever calls it, and puts the caller's back. */
 int dg_netmath_solve(size_t n, const double *a, size_t nrhs, double *b)
 {
-    igraph_error_handler_t *old =
-        igraph_set_error_handler(igraph_error_handler_ignore);
+    dg_igraph_scope scope;
+    dg_igraph_enter(&scope);
     int rc = solve(n, a, nrhs, b);
-    igraph_set_error_handler(old);
+    dg_igraph_leave(&scope);
     return rc;
 }
 
@@ -68,11 +64,11 @@ static int solve(size_t n, const double *a, size_t nrhs, double *b)
 
     if ((e = igraph_matrix_init(&m, (igraph_integer_t)n,
                                 (igraph_integer_t)n)) != IGRAPH_SUCCESS)
-        return from_igraph(e);
+        return dg_igraph_status(e);
     if ((e = igraph_matrix_init(&rhs, (igraph_integer_t)n,
                                 (igraph_integer_t)nrhs)) != IGRAPH_SUCCESS) {
         igraph_matrix_destroy(&m);
-        return from_igraph(e);
+        return dg_igraph_status(e);
     }
     /* igraph matrices are column-major: MATRIX(m, i, j) is row i, col j. */
     for (size_t i = 0; i < n; i++) {
@@ -83,15 +79,11 @@ static int solve(size_t n, const double *a, size_t nrhs, double *b)
     }
 
     /* igraph turns dgesv's info > 0 (an exactly zero pivot) into a warning
-     * and returns success; the library must not print, so silence warnings
-     * for this call and check info ourselves. */
-    igraph_warning_handler_t *old =
-        igraph_set_warning_handler(igraph_warning_handler_ignore);
+     * and returns success (the scope silences warnings): check info. */
     e = igraph_lapack_dgesv(&m, NULL, &rhs, &info);
-    igraph_set_warning_handler(old);
 
     if (e != IGRAPH_SUCCESS) {
-        rc = from_igraph(e);
+        rc = dg_igraph_status(e);
         goto done;
     }
     if (info != 0) {
@@ -130,64 +122,52 @@ done:
  * Fills `why` and returns the number of singular groups (>= 0) or a
  * negated DG_E* code.
  */
-static long groups(size_t n, const double *flow, const double *inflow,
-                   dg_singular *why);
-
-static long singular_groups(size_t n, const double *flow,
-                            const double *inflow, dg_singular *why)
+/* The strong components of the flow graph (i -> j where flow i -> j > 0,
+ * i != j): memb[i] = component of i; the count, or a negated DG_E* code. */
+static long flow_components(size_t n, const double *flow, uint32_t *memb)
 {
-    igraph_error_handler_t *old =
-        igraph_set_error_handler(igraph_error_handler_ignore);
-    long rc = groups(n, flow, inflow, why);
-    igraph_set_error_handler(old);
-    return rc;
-}
-
-static long groups(size_t n, const double *flow, const double *inflow,
-                   dg_singular *why)
-{
-    igraph_vector_int_t edges, memb, csize;
-    igraph_t g;
-    igraph_integer_t ncomp = 0;
-    igraph_error_t e;
-    long rc = 0;
+    if (n > UINT32_MAX - 1)
+        return -DG_ELIMIT;
     size_t m = 0;
-    bool *outside = NULL, *internal = NULL, *emitted = NULL;
-
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++)
             if (i != j && flow[i * n + j] > 0.0)
                 m++;
-    if (m > SIZE_MAX / 2 || 2 * m > (size_t)IGRAPH_INTEGER_MAX)
+    if (m > UINT32_MAX)
         return -DG_ELIMIT;
-
-    if ((e = igraph_vector_int_init(&edges, (igraph_integer_t)(2 * m))) !=
-        IGRAPH_SUCCESS)
-        return -from_igraph(e);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
+    uint32_t *off = malloc((n + 1) * sizeof *off);
+    uint32_t *adj = malloc((m ? m : 1) * sizeof *adj);
+    if (!off || !adj) {
+        free(off);
+        free(adj);
+        return -DG_ENOMEM;
+    }
+    uint32_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        off[i] = k;
         for (size_t j = 0; j < n; j++)
-            if (i != j && flow[i * n + j] > 0.0) {
-                VECTOR(edges)[k++] = (igraph_integer_t)i;
-                VECTOR(edges)[k++] = (igraph_integer_t)j;
-            }
-    e = igraph_create(&g, &edges, (igraph_integer_t)n, IGRAPH_DIRECTED);
-    igraph_vector_int_destroy(&edges);
-    if (e != IGRAPH_SUCCESS)
-        return -from_igraph(e);
+            if (i != j && flow[i * n + j] > 0.0)
+                adj[k++] = (uint32_t)j;
+    }
+    off[n] = k;
+    uint32_t ncomp = 0;
+    int rc = dg_scc((uint32_t)n, off, adj, memb, &ncomp);
+    free(off);
+    free(adj);
+    return rc == DG_OK ? (long)ncomp : -rc;
+}
 
-    if ((e = igraph_vector_int_init(&memb, 0)) != IGRAPH_SUCCESS) {
-        igraph_destroy(&g);
-        return -from_igraph(e);
-    }
-    if ((e = igraph_vector_int_init(&csize, 0)) != IGRAPH_SUCCESS) {
-        igraph_vector_int_destroy(&memb);
-        igraph_destroy(&g);
-        return -from_igraph(e);
-    }
-    e = igraph_connected_components(&g, &memb, &csize, &ncomp, IGRAPH_STRONG);
-    if (e != IGRAPH_SUCCESS) {
-        rc = -from_igraph(e);
+static long singular_groups(size_t n, const double *flow,
+                            const double *inflow, dg_singular *why)
+{
+    long rc = 0;
+    bool *outside = NULL, *internal = NULL, *emitted = NULL;
+    uint32_t *memb = malloc((n ? n : 1) * sizeof *memb);
+    if (!memb)
+        return -DG_ENOMEM;
+    long ncomp = flow_components(n, flow, memb);
+    if (ncomp < 0) {
+        rc = ncomp;
         goto done;
     }
 
@@ -200,13 +180,13 @@ static long groups(size_t n, const double *flow, const double *inflow,
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        size_t ci = (size_t)VECTOR(memb)[i];
+        size_t ci = (size_t)memb[i];
         if (inflow[i] > 0.0)
             outside[ci] = true;
         for (size_t j = 0; j < n; j++) {
             if (!(flow[j * n + i] > 0.0))
                 continue;
-            if ((size_t)VECTOR(memb)[j] == ci)
+            if ((size_t)memb[j] == ci)
                 internal[ci] = true; /* includes a self flow (j == i) */
             else
                 outside[ci] = true;
@@ -215,12 +195,12 @@ static long groups(size_t n, const double *flow, const double *inflow,
 
     size_t groups = 0, count = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t ci = (size_t)VECTOR(memb)[i];
+        size_t ci = (size_t)memb[i];
         if (!internal[ci] || outside[ci] || emitted[ci])
             continue;
         emitted[ci] = true; /* first seen at its smallest member */
         for (size_t v = i; v < n; v++) {
-            if ((size_t)VECTOR(memb)[v] != ci)
+            if ((size_t)memb[v] != ci)
                 continue;
             if (why && why->vertex)
                 why->vertex[count] = v;
@@ -239,9 +219,7 @@ done:
     free(outside);
     free(internal);
     free(emitted);
-    igraph_vector_int_destroy(&csize);
-    igraph_vector_int_destroy(&memb);
-    igraph_destroy(&g);
+    free(memb);
     return rc;
 }
 

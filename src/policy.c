@@ -2,7 +2,7 @@
  * policy.c - the rules of `dealgraph check`, from flags or a small policy
  * file of `rule = value` lines.
  */
-#include "gate.h"
+#include "dealgraph/gate.h"
 #include "internal.h"
 
 #include <errno.h>

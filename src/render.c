@@ -19,10 +19,10 @@
  * process; output rendered to memory and written by the caller (so nothing
  * half-written reaches a file); the lexer drained after each read.
  */
-#include "render.h"
-#include "exposure.h"
+#include "dealgraph/render.h"
+#include "dealgraph/exposure.h"
 #include "internal.h"
-#include "loops.h"
+#include "dealgraph/loops.h"
 
 #include <cgraph.h>
 #include <gvc.h>

@@ -3,9 +3,9 @@
  * Eisenberg–Noe clearing by the fictitious default algorithm. See stress.h
  * for the conventions and docs/methods.md for the formulas and sources.
  */
-#include "stress.h"
+#include "dealgraph/stress.h"
 
-#include "netmath.h" /* dg_netmath_solve: LU through igraph's LAPACK */
+#include "dealgraph/netmath.h" /* dg_netmath_solve: LU through igraph's LAPACK */
 
 #include <limits.h>
 #include <math.h>

@@ -3,10 +3,10 @@
  * equity and cash from a ledger, the focus shock, the models of stress.c,
  * and the results read back per company (docs/methods.md §4-§5).
  */
-#include "stressrun.h"
-#include "exposure.h"
+#include "dealgraph/stressrun.h"
+#include "dealgraph/exposure.h"
 #include "internal.h"
-#include "netmath.h"
+#include "dealgraph/netmath.h"
 
 #include <limits.h>
 #include <math.h>

@@ -5,7 +5,7 @@
 #ifndef DG_TEST_SUPPORT_H
 #define DG_TEST_SUPPORT_H
 
-#include "dealgraph.h"
+#include "dealgraph/dealgraph.h"
 
 #include <stddef.h>
 #include <sys/types.h>

@@ -18,12 +18,12 @@
 #include <string.h>
 
 #include "alloc_fail.h"
-#include "diff.h"
-#include "exposure.h"
-#include "gate.h"
-#include "loops.h"
-#include "render.h"
-#include "stressrun.h"
+#include "dealgraph/diff.h"
+#include "dealgraph/exposure.h"
+#include "dealgraph/gate.h"
+#include "dealgraph/loops.h"
+#include "dealgraph/render.h"
+#include "dealgraph/stressrun.h"
 #include "support.h"
 
 /* ---- results ----------------------------------------------------------- */

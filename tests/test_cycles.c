@@ -3,7 +3,7 @@
  * brute-force enumerator, and traps for length-bounded search.
  */
 #include "cycles.h"
-#include "dealgraph.h"
+#include "dealgraph/dealgraph.h"
 
 #include <criterion/criterion.h>
 #include <igraph.h>

@@ -1,7 +1,7 @@
 /* Dates: three precisions, a real calendar, ordering by earliest day. */
 #include <criterion/criterion.h>
 
-#include "dealgraph.h"
+#include "dealgraph/dealgraph.h"
 
 Test(date, accepts_year_month_and_day_precision)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
+#include "dealgraph/diff.h"
 #include "support.h"
 
 #define BASE                                                              \

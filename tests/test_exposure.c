@@ -7,7 +7,7 @@
  * never from the program's own output. Reference figures printed with d
  * decimals are checked to half a unit of their last digit (0.5e-d).
  */
-#include "exposure.h"
+#include "dealgraph/exposure.h"
 #include "support.h"
 
 #include <criterion/criterion.h>

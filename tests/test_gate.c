@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gate.h"
+#include "dealgraph/gate.h"
 #include "support.h"
 
 /* F pays A 10B; A pays B 4B; B pays F 1B: one loop F > A > B, value 1B.

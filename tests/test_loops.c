@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loops.h"
+#include "dealgraph/loops.h"
 #include "support.h"
 
 /* ---- building ledgers in code ------------------------------------------- */

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "dealgraph.h"
+#include "dealgraph/dealgraph.h"
 
 static double parsed(const char *text)
 {

@@ -7,7 +7,7 @@
  * their last digit (0.5e-d), i.e. as the correctly rounded value; that is
  * at least as tight as 1e-6 absolute.
  */
-#include "netmath.h"
+#include "dealgraph/netmath.h"
 
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>

@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "loops.h"
-#include "render.h"
+#include "dealgraph/loops.h"
+#include "dealgraph/render.h"
 #include "support.h"
 
 static char msg[8192];

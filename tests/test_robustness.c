@@ -20,8 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "gate.h"
-#include "stressrun.h"
+#include "dealgraph/gate.h"
+#include "dealgraph/stressrun.h"
 #include "support.h"
 
 #define LEG "kind=\"chips\", status=\"definitive\", announced=\"2025\""

@@ -6,7 +6,7 @@
  * Reference figures printed with d decimals are checked to half a unit of
  * their last digit (0.5e-d), i.e. as the correctly rounded value.
  */
-#include "stress.h"
+#include "dealgraph/stress.h"
 
 #include <criterion/criterion.h>
 #include <igraph.h>

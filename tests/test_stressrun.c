@@ -10,7 +10,7 @@
  * again beside the test from the reference's h. Nothing is copied from the
  * program's own output.
  */
-#include "stressrun.h"
+#include "dealgraph/stressrun.h"
 #include "support.h"
 
 #include <criterion/criterion.h>

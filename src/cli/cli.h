@@ -6,7 +6,7 @@
 #ifndef DG_CLI_H
 #define DG_CLI_H
 
-#include "dealgraph.h"
+#include "dealgraph/dealgraph.h"
 #include "output.h"
 
 #include <getopt.h>

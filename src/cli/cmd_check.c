@@ -3,8 +3,8 @@
  * holds, 1 when one breaks, 2 on bad input.
  */
 #include "cli.h"
-#include "gate.h"
-#include "internal.h"
+#include "dealgraph/gate.h"
+#include "dealgraph/text.h"
 
 #include <math.h>
 #include <stdlib.h>

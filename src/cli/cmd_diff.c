@@ -3,9 +3,9 @@
  * ledger. Exit 0 when nothing did, 1 when something did.
  */
 #include "cli.h"
-#include "diff.h"
-#include "exposure.h"
-#include "internal.h"
+#include "dealgraph/diff.h"
+#include "dealgraph/exposure.h"
+#include "dealgraph/text.h"
 
 #include <errno.h>
 #include <stdlib.h>

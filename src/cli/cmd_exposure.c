@@ -5,8 +5,8 @@
  * value, Finn's cycling index). Definitions: docs/methods.md.
  */
 #include "cli.h"
-#include "exposure.h"
-#include "internal.h" /* dg_buf */
+#include "dealgraph/exposure.h"
+#include "dealgraph/text.h"
 #include "notes.h"
 
 #include <ctype.h>

@@ -3,8 +3,8 @@
  * ranked, with their hops, values, patterns and significance.
  */
 #include "cli.h"
-#include "internal.h"
-#include "loops.h"
+#include "dealgraph/text.h"
+#include "dealgraph/loops.h"
 
 #include <errno.h>
 #include <math.h>

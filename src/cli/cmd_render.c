@@ -3,7 +3,7 @@
  * SVG, PNG, PDF or the annotated DOT (render.h).
  */
 #include "cli.h"
-#include "render.h"
+#include "dealgraph/render.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,8 +5,8 @@
  */
 #include "cli.h"
 #include "html.h"
-#include "internal.h"
-#include "render.h"
+#include "dealgraph/text.h"
+#include "dealgraph/render.h"
 
 #include <stdlib.h>
 #include <string.h>

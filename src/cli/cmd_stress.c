@@ -5,7 +5,7 @@
  * Ledger mapping and limits: docs/methods.md §4-§6.
  */
 #include "cli.h"
-#include "stressrun.h"
+#include "dealgraph/stressrun.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exposure.h" /* dg_focus_resolve */
-#include "internal.h"  /* dg_buf */
+#include "dealgraph/exposure.h" /* dg_focus_resolve */
+#include "dealgraph/text.h"
 #include "notes.h"
 
 static const char help[] =

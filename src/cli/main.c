@@ -4,7 +4,6 @@
  */
 #include "cli.h"
 
-#include <igraph.h>
 #include <locale.h>
 #include <string.h>
 
@@ -45,9 +44,6 @@ int main(int argc, char **argv)
 {
     /* Numbers are written with '.', whatever the environment says. */
     setlocale(LC_ALL, "C");
-    /* igraph's default handler aborts; every call's code is checked. */
-    igraph_set_error_handler(igraph_error_handler_ignore);
-    igraph_set_warning_handler(igraph_warning_handler_ignore);
     cli_json_init();
 
     if (argc < 2) {

@@ -11,14 +11,14 @@
 #ifndef DG_FUZZ_COMMON_H
 #define DG_FUZZ_COMMON_H
 
-#include "dealgraph.h"
-#include "diff.h"
-#include "exposure.h"
-#include "gate.h"
+#include "dealgraph/dealgraph.h"
+#include "dealgraph/diff.h"
+#include "dealgraph/exposure.h"
+#include "dealgraph/gate.h"
 #include "internal.h"
-#include "loops.h"
-#include "render.h"
-#include "stressrun.h"
+#include "dealgraph/loops.h"
+#include "dealgraph/render.h"
+#include "dealgraph/stressrun.h"
 
 #include <igraph.h>
 #include <math.h>

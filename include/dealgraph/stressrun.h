@@ -13,8 +13,8 @@
 #ifndef DG_STRESSRUN_H
 #define DG_STRESSRUN_H
 
-#include "dealgraph.h"
-#include "stress.h"
+#include "dealgraph/dealgraph.h"
+#include "dealgraph/stress.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -20,8 +20,8 @@
 #ifndef DG_EXPOSURE_H
 #define DG_EXPOSURE_H
 
-#include "dealgraph.h"
-#include "netmath.h"
+#include "dealgraph/dealgraph.h"
+#include "dealgraph/netmath.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,7 +3,7 @@
  * and the JSON document conventions shared by every command.
  */
 #include "output.h"
-#include "internal.h"
+#include "dealgraph/text.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -58,7 +58,7 @@ void dg_table_text(dg_table *t, size_t col, const char *text)
     if (!c || !text)
         return;
     c->type = DG_CELL_TEXT;
-    c->text = dg_strdup(text);
+    c->text = strdup(text);
     if (!c->text) {
         c->type = DG_CELL_NONE;
         t->oom = true;
@@ -259,7 +259,7 @@ static void text_row(writer_state *s, const dg_cell *cells)
     size_t n = s->t->ncols < 64 ? s->t->ncols : 64;
     for (size_t c = 0; c < n; c++) {
         human(&cells[c], &s->cell);
-        values[c] = dg_strdup(s->cell.data ? s->cell.data : "");
+        values[c] = strdup(s->cell.data ? s->cell.data : "");
         if (!values[c])
             s->cell.oom = true; /* the table is reported as not written */
         cv[c] = values[c] ? values[c] : "";

@@ -23,7 +23,7 @@
 #ifndef DG_RENDER_H
 #define DG_RENDER_H
 
-#include "dealgraph.h"
+#include "dealgraph/dealgraph.h"
 
 #include <stdbool.h>
 #include <stddef.h>

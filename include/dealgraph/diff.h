@@ -6,8 +6,8 @@
 #ifndef DG_DIFF_H
 #define DG_DIFF_H
 
-#include "dealgraph.h"
-#include "loops.h"
+#include "dealgraph/dealgraph.h"
+#include "dealgraph/loops.h"
 
 /* One attribute that differs between the old and the new leg. */
 typedef struct dg_field_change {

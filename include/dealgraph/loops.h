@@ -7,7 +7,7 @@
 #ifndef DG_LOOPS_H
 #define DG_LOOPS_H
 
-#include "dealgraph.h"
+#include "dealgraph/dealgraph.h"
 
 #include <stdint.h>
 

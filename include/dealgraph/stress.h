@@ -19,7 +19,7 @@
 #ifndef DG_STRESS_H
 #define DG_STRESS_H
 
-#include "dealgraph.h"
+#include "dealgraph/dealgraph.h"
 
 #include <stdbool.h>
 #include <stddef.h>

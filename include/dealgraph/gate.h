@@ -5,8 +5,8 @@
 #ifndef DG_GATE_H
 #define DG_GATE_H
 
-#include "dealgraph.h"
-#include "diff.h"
+#include "dealgraph/dealgraph.h"
+#include "dealgraph/diff.h"
 
 /* The rules; an unset limit is NaN (or NULL for the baseline). */
 typedef struct dg_policy {

@@ -6,7 +6,7 @@
 #ifndef DG_OUTPUT_H
 #define DG_OUTPUT_H
 
-#include "dealgraph.h"
+#include "dealgraph/dealgraph.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -23,7 +23,7 @@
 #ifndef DG_NETMATH_H
 #define DG_NETMATH_H
 
-#include "dealgraph.h"
+#include "dealgraph/dealgraph.h"
 
 #include <stdbool.h>
 #include <stddef.h>
