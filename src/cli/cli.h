@@ -49,7 +49,7 @@ void cli_print_diag(const dg_diag *d);
 
 /* Options every analysis command shares. */
 typedef struct cli_common {
-    dg_out_format format;
+    cli_out_format format;
     unsigned formats; /* bit (1u << format) set = allowed */
     const char *output; /* -o FILE; NULL = stdout */
     dg_filter filter;
@@ -123,7 +123,7 @@ bool cli_output_open(cli_output *o, const char *path);
  * do, so that no output can drive a terminal. Other formats are left as
  * they are (JSON escapes them itself; CSV and DOT keep the data). Prints
  * an error, closes o and returns false when it cannot. */
-bool cli_output_plain(cli_output *o, dg_out_format format);
+bool cli_output_plain(cli_output *o, cli_out_format format);
 /* cli_output_open on c->output, then cli_output_plain for c->format: how
  * the commands open their output. */
 bool cli_output_open_as(cli_output *o, const cli_common *c);
@@ -144,14 +144,14 @@ void cli_out_of_memory_in(const char *what);
  * (json_object_set_new with NULL) without a word, so a document built
  * while one failed is incomplete. main() calls this first. */
 void cli_json_init(void);
-/* Writes a JSON document as dg_json_write does. A NULL document, or any
+/* Writes a JSON document as cli_json_write does. A NULL document, or any
  * jansson allocation that failed since cli_json_init, is reported as out
  * of memory (and nothing is written); a failed write is left to
  * cli_output_close. */
 bool cli_json_write(json_t *doc, FILE *out);
-/* dg_table_write, with a table that could not be built or laid out
+/* cli_table_write, with a table that could not be built or laid out
  * reported as out of memory; a failed write is left to cli_output_close. */
-bool cli_table_write(const dg_table *t, dg_out_format f, FILE *out);
+bool cli_table_write(const cli_table *t, cli_out_format f, FILE *out);
 
 /* Prints a command's help text (to stdout) */
 void cli_help(const char *text);

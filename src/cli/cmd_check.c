@@ -73,30 +73,30 @@ static void measured_text(dg_buf *b, const dg_rule_result *r)
  * result in bold, then the verdict. */
 static bool write_md(FILE *out, const dg_gate *g)
 {
-    static const dg_column cols[] = {
+    static const cli_column cols[] = {
         {"result", "result"},
         {"rule", "rule"},
         {"measured", "measured, limit"},
     };
-    dg_table t;
-    dg_table_init(&t, cols, 3);
+    cli_table t;
+    cli_table_init(&t, cols, 3);
     dg_buf b;
     dg_buf_init(&b);
     size_t broken = 0;
     for (size_t i = 0; i < g->count; i++) {
         const dg_rule_result *r = &g->results[i];
         measured_text(&b, r);
-        dg_table_row(&t);
-        dg_table_text(&t, 0, r->holds ? "holds" : "**BROKEN**");
-        dg_table_text(&t, 1, r->rule);
-        dg_table_text(&t, 2, b.data ? b.data : "");
+        cli_table_row(&t);
+        cli_table_text(&t, 0, r->holds ? "holds" : "**BROKEN**");
+        cli_table_text(&t, 1, r->rule);
+        cli_table_text(&t, 2, b.data ? b.data : "");
         broken += !r->holds;
     }
     if (b.oom)
         t.oom = true; /* a cell's text was cut short */
     dg_buf_finish(&b);
-    bool ok = cli_table_write(&t, DG_OUT_MD, out);
-    dg_table_finish(&t);
+    bool ok = cli_table_write(&t, CLI_OUT_MD, out);
+    cli_table_finish(&t);
     if (broken)
         fprintf(out, "\n**%zu of %zu rules broken**\n", broken, g->count);
     else
@@ -106,7 +106,7 @@ static bool write_md(FILE *out, const dg_gate *g)
 
 static json_t *gate_json(const dg_ledger *l, const dg_gate *g)
 {
-    json_t *doc = dg_json_document();
+    json_t *doc = cli_json_document();
     json_t *rules = json_array();
     for (size_t i = 0; i < g->count; i++) {
         const dg_rule_result *r = &g->results[i];
@@ -124,12 +124,12 @@ static json_t *gate_json(const dg_ledger *l, const dg_gate *g)
                                    r->new_loops[k].id, "companies",
                                    r->new_loops[k].companies, "signature",
                                    r->new_loops[k].signature, "value",
-                                   dg_json_money(r->new_loops[k].value)));
+                                   cli_json_money(r->new_loops[k].value)));
             json_object_set_new(o, "new_loops", arr);
         }
         json_array_append_new(rules, o);
     }
-    json_object_set_new(doc, "file", dg_json_text(l->path));
+    json_object_set_new(doc, "file", cli_json_text(l->path));
     json_object_set_new(doc, "holds", json_boolean(g->holds));
     json_object_set_new(doc, "rules", rules);
     return doc;
@@ -151,8 +151,8 @@ int cmd_check(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     cli_common c;
-    cli_common_init(&c, (1u << DG_OUT_TEXT) | (1u << DG_OUT_MD) |
-                            (1u << DG_OUT_JSON));
+    cli_common_init(&c, (1u << CLI_OUT_TEXT) | (1u << CLI_OUT_MD) |
+                            (1u << CLI_OUT_JSON));
     dg_policy p;
     dg_policy_init(&p);
     int code = EXIT_TROUBLE;
@@ -231,11 +231,11 @@ int cmd_check(int argc, char **argv)
     if (!cli_output_open_as(&out, &c))
         goto done;
     bool ok = true;
-    if (c.format == DG_OUT_JSON) {
+    if (c.format == CLI_OUT_JSON) {
         json_t *doc = gate_json(l, &g);
         ok = cli_json_write(doc, out.f);
         json_decref(doc);
-    } else if (c.format == DG_OUT_MD) {
+    } else if (c.format == CLI_OUT_MD) {
         ok = write_md(out.f, &g);
     } else {
         dg_buf b;

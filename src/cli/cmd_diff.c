@@ -52,9 +52,9 @@ static json_t *leg_json(const dg_ledger *l, size_t i)
     return json_pack("{s:s?, s:s, s:s, s:s, s:o, s:s, s:o, s:I}", "deal",
                      g->deal, "from", l->companies[g->from].name, "to",
                      l->companies[g->to].name, "kind", dg_kind_name(g->kind),
-                     "amount", dg_json_money(g->amount), "status",
+                     "amount", cli_json_money(g->amount), "status",
                      dg_status_name(g->status), "announced",
-                     dg_json_date(g->announced), "line", (json_int_t)g->line);
+                     cli_json_date(g->announced), "line", (json_int_t)g->line);
 }
 
 static json_t *loops_json(const dg_loop_ref *v, size_t n)
@@ -66,7 +66,7 @@ static json_t *loops_json(const dg_loop_ref *v, size_t n)
                            "companies", v[i].companies, "signature",
                            v[i].signature, "pattern",
                            dg_pattern_key(v[i].pattern), "value",
-                           dg_json_money(v[i].value)));
+                           cli_json_money(v[i].value)));
     return arr;
 }
 
@@ -91,7 +91,7 @@ static json_t *names_json(char *const *v, size_t n)
 static json_t *diff_json(const dg_ledger *a, const dg_ledger *b,
                          const dg_diff *d)
 {
-    json_t *doc = dg_json_document();
+    json_t *doc = cli_json_document();
     json_t *added = json_array(), *removed = json_array(),
            *changed = json_array(), *exposure = json_array();
     for (size_t i = 0; i < d->nadded; i++)
@@ -117,10 +117,10 @@ static json_t *diff_json(const dg_ledger *a, const dg_ledger *b,
         json_array_append_new(
             exposure,
             json_pack("{s:s, s:o, s:o}", "company", d->exposure[i].company,
-                      "before", dg_json_money(d->exposure[i].before), "after",
-                      dg_json_money(d->exposure[i].after)));
-    json_object_set_new(doc, "old", dg_json_text(a->path));
-    json_object_set_new(doc, "new", dg_json_text(b->path));
+                      "before", cli_json_money(d->exposure[i].before), "after",
+                      cli_json_money(d->exposure[i].after)));
+    json_object_set_new(doc, "old", cli_json_text(a->path));
+    json_object_set_new(doc, "new", cli_json_text(b->path));
     json_object_set_new(doc, "changed", json_boolean(!dg_diff_empty(d)));
     json_object_set_new(doc, "focus",
                         d->focus ? json_string(d->focus) : json_null());
@@ -265,8 +265,8 @@ int cmd_diff(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     cli_common c;
-    cli_common_init(&c, (1u << DG_OUT_TEXT) | (1u << DG_OUT_MD) |
-                            (1u << DG_OUT_JSON));
+    cli_common_init(&c, (1u << CLI_OUT_TEXT) | (1u << CLI_OUT_MD) |
+                            (1u << CLI_OUT_JSON));
     dg_diff_options o;
     dg_diff_options_init(&o);
     int opt;
@@ -339,12 +339,12 @@ int cmd_diff(int argc, char **argv)
     if (!cli_output_open_as(&out, &c))
         goto done;
     bool ok = true;
-    if (c.format == DG_OUT_JSON) {
+    if (c.format == CLI_OUT_JSON) {
         json_t *doc = diff_json(a, b, &d);
         ok = cli_json_write(doc, out.f);
         json_decref(doc);
     } else {
-        diff_text(out.f, a, b, &d, c.format == DG_OUT_MD);
+        diff_text(out.f, a, b, &d, c.format == CLI_OUT_MD);
     }
     if (!cli_output_close(&out, ok))
         goto done;

@@ -118,7 +118,7 @@ enum {
 typedef enum { PART_ALL, PART_DEPENDENCE, PART_CONCENTRATION } table_part;
 
 typedef struct columns {
-    dg_column col[NCOLS];
+    cli_column col[NCOLS];
     int at[NCOLS]; /* logical column -> column of the table, or -1 */
     size_t n;
     char title[4][96]; /* titles that name the focus ("from OpenAI") */
@@ -126,7 +126,7 @@ typedef struct columns {
 
 static void columns_init(columns *c, const char *focus, table_part part)
 {
-    static const dg_column base[NCOLS] = {
+    static const cli_column base[NCOLS] = {
         {"name", "company"},
         {"throughflow", "throughflow"},
         {"direct_inflow_share", NULL},
@@ -166,7 +166,7 @@ static const char *band_short(dg_hhi_band b)
     return b == DG_HHI_HIGH ? "high" : b == DG_HHI_MODERATE ? "moderate" : "low";
 }
 
-static void add_row(dg_table *t, const columns *cols, const dg_ledger *l,
+static void add_row(cli_table *t, const columns *cols, const dg_ledger *l,
                     const dg_exposure *e, const dg_exposure_row *r,
                     bool machine)
 {
@@ -178,63 +178,63 @@ static void add_row(dg_table *t, const columns *cols, const dg_ledger *l,
     else
         snprintf(name, sizeof name, "%s", nm);
     const int *at = cols->at;
-    dg_table_row(t);
+    cli_table_row(t);
 #define COL(k) (size_t)at[k]
 #define HAS(k) (at[k] >= 0)
     if (HAS(C_NAME))
-        dg_table_text(t, COL(C_NAME), name);
+        cli_table_text(t, COL(C_NAME), name);
     if (HAS(C_THROUGH))
-        dg_table_money(t, COL(C_THROUGH), r->throughflow);
+        cli_table_money(t, COL(C_THROUGH), r->throughflow);
     /* The focus's shares of itself are trivial (pass-through 1 by
      * definition, direct shares only from self legs): text leaves the
      * direct shares out; CSV and JSON keep every number. */
     if (HAS(C_IN) && (machine || !is_focus))
-        dg_table_share(t, COL(C_IN), r->direct_inflow_share);
+        cli_table_share(t, COL(C_IN), r->direct_inflow_share);
     if (HAS(C_OUT) && (machine || !is_focus))
-        dg_table_share(t, COL(C_OUT), r->direct_outflow_share);
+        cli_table_share(t, COL(C_OUT), r->direct_outflow_share);
     if (HAS(C_PASS))
-        dg_table_share(t, COL(C_PASS), r->pass_through_share);
+        cli_table_share(t, COL(C_PASS), r->pass_through_share);
     if (HAS(C_ORIGIN))
-        dg_table_share(t, COL(C_ORIGIN), r->origin_share);
+        cli_table_share(t, COL(C_ORIGIN), r->origin_share);
     if (HAS(C_HHI)) {
         if (!dg_has(r->inflow_hhi))
-            dg_table_number(t, COL(C_HHI), NAN);
+            cli_table_number(t, COL(C_HHI), NAN);
         else if (machine)
-            dg_table_number(t, COL(C_HHI), r->inflow_hhi);
+            cli_table_number(t, COL(C_HHI), r->inflow_hhi);
         else
-            dg_table_int(t, COL(C_HHI), llround(r->inflow_hhi));
+            cli_table_int(t, COL(C_HHI), llround(r->inflow_hhi));
     }
     if (HAS(C_BAND) && dg_has(r->inflow_hhi))
-        dg_table_text(t, COL(C_BAND), machine ? dg_exposure_band_name(r)
+        cli_table_text(t, COL(C_BAND), machine ? dg_exposure_band_name(r)
                                               : band_short(r->hhi_band));
     if (HAS(C_LARGEST)) {
         if (r->largest != SIZE_MAX)
-            dg_table_text(t, COL(C_LARGEST), l->companies[r->largest].name);
+            cli_table_text(t, COL(C_LARGEST), l->companies[r->largest].name);
         else if (!machine && r->throughflow > 0.0)
-            dg_table_text(t, COL(C_LARGEST), "(outside only)");
+            cli_table_text(t, COL(C_LARGEST), "(outside only)");
     }
     if (HAS(C_LSHARE) && r->largest != SIZE_MAX)
-        dg_table_share(t, COL(C_LSHARE), r->largest_share);
+        cli_table_share(t, COL(C_LSHARE), r->largest_share);
     if (HAS(C_CAPEX) && r->stage != DG_STAGE_NONE)
-        dg_table_number(t, COL(C_CAPEX), r->capex_to_ebitda);
+        cli_table_number(t, COL(C_CAPEX), r->capex_to_ebitda);
     if (HAS(C_STAGE) && r->stage != DG_STAGE_NONE)
-        dg_table_int(t, COL(C_STAGE), (long long)r->stage);
+        cli_table_int(t, COL(C_STAGE), (long long)r->stage);
 #undef COL
 #undef HAS
 }
 
 static bool write_table(FILE *out, const dg_ledger *l, const dg_exposure *e,
                         const dg_exposure_row *const *rows, size_t nrows,
-                        table_part part, dg_out_format fmt)
+                        table_part part, cli_out_format fmt)
 {
     columns cols;
     columns_init(&cols, l->companies[e->focus].name, part);
-    dg_table t;
-    dg_table_init(&t, cols.col, cols.n);
+    cli_table t;
+    cli_table_init(&t, cols.col, cols.n);
     for (size_t k = 0; k < nrows; k++)
-        add_row(&t, &cols, l, e, rows[k], fmt == DG_OUT_CSV);
+        add_row(&t, &cols, l, e, rows[k], fmt == CLI_OUT_CSV);
     bool ok = cli_table_write(&t, fmt, out);
-    dg_table_finish(&t);
+    cli_table_finish(&t);
     return ok;
 }
 
@@ -267,7 +267,7 @@ static json_t *row_json(const dg_ledger *l, const dg_exposure_row *r)
 static json_t *exposure_json(const dg_ledger *l, const dg_exposure *e,
                              const dg_exposure_row *const *rows, size_t n)
 {
-    json_t *doc = dg_json_document();
+    json_t *doc = cli_json_document();
     json_t *arr = json_array();
     for (size_t k = 0; doc && arr && k < n; k++) {
         if (json_array_append_new(arr, row_json(l, rows[k])) != 0) {
@@ -338,7 +338,7 @@ static bool exposure_text(FILE *out, const dg_ledger *l, const dg_exposure *e,
                           const dg_exposure_row *const *rows, size_t nrows,
                           const cli_common *c, sort_key key)
 {
-    bool md = c->format == DG_OUT_MD;
+    bool md = c->format == CLI_OUT_MD;
     const char *focus = l->companies[e->focus].name;
     const char *ind = md ? "" : "  ", *br = md ? "  " : "";
     char a[32], b[32], p[32];
@@ -518,12 +518,12 @@ static bool exposure_run(const dg_ledger *l, const cli_common *c,
         ok = *json != NULL;
         if (!ok)
             cli_out_of_memory();
-    } else if (c->format == DG_OUT_JSON) {
+    } else if (c->format == CLI_OUT_JSON) {
         json_t *doc = exposure_json(l, &e, rows, nrows);
         ok = cli_json_write(doc, out);
         json_decref(doc);
-    } else if (c->format == DG_OUT_CSV) {
-        ok = write_table(out, l, &e, rows, nrows, PART_ALL, DG_OUT_CSV);
+    } else if (c->format == CLI_OUT_CSV) {
+        ok = write_table(out, l, &e, rows, nrows, PART_ALL, CLI_OUT_CSV);
     } else {
         ok = exposure_text(out, l, &e, rows, nrows, c, key);
     }
@@ -550,8 +550,8 @@ int cmd_exposure(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     cli_common c;
-    cli_common_init(&c, (1u << DG_OUT_TEXT) | (1u << DG_OUT_MD) |
-                            (1u << DG_OUT_JSON) | (1u << DG_OUT_CSV));
+    cli_common_init(&c, (1u << CLI_OUT_TEXT) | (1u << CLI_OUT_MD) |
+                            (1u << CLI_OUT_JSON) | (1u << CLI_OUT_CSV));
     const char *focus_name = NULL;
     sort_key key = SORT_PASS_THROUGH;
     size_t top = 0;

@@ -37,7 +37,7 @@ static void print_text(FILE *out, const dg_diags *d)
 
 static json_t *diags_json(const dg_diags *d, size_t files)
 {
-    json_t *doc = dg_json_document();
+    json_t *doc = cli_json_document();
     json_t *arr = json_array();
     if (!doc || !arr) {
         json_decref(doc);
@@ -47,10 +47,10 @@ static json_t *diags_json(const dg_diags *d, size_t files)
     for (size_t i = 0; i < d->count; i++) {
         const dg_diag *x = &d->items[i];
         json_t *o = json_pack(
-            "{s:o, s:I, s:s, s:o}", "file", dg_json_text(x->file), "line",
+            "{s:o, s:I, s:s, s:o}", "file", cli_json_text(x->file), "line",
             (json_int_t)x->line, "severity",
             x->severity == DG_SEV_ERROR ? "error" : "warning", "message",
-            dg_json_text(x->message));
+            cli_json_text(x->message));
         if (!o || json_array_append_new(arr, o) != 0) {
             json_decref(arr);
             json_decref(doc);
@@ -74,7 +74,7 @@ int cmd_lint(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     cli_common c;
-    cli_common_init(&c, (1u << DG_OUT_TEXT) | (1u << DG_OUT_JSON));
+    cli_common_init(&c, (1u << CLI_OUT_TEXT) | (1u << CLI_OUT_JSON));
     bool werror = false;
     int opt;
     opterr = 0;
@@ -141,7 +141,7 @@ int cmd_lint(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     bool ok = true;
-    if (c.format == DG_OUT_JSON) {
+    if (c.format == CLI_OUT_JSON) {
         json_t *doc = diags_json(&diags, (size_t)(argc - optind));
         ok = cli_json_write(doc, out.f);
         json_decref(doc);
@@ -150,7 +150,7 @@ int cmd_lint(int argc, char **argv)
     }
     if (!cli_output_close(&out, ok))
         code = EXIT_TROUBLE;
-    if (code == EXIT_FINDING && c.format == DG_OUT_TEXT)
+    if (code == EXIT_FINDING && c.format == CLI_OUT_TEXT)
         fprintf(stderr, "dealgraph: lint: %zu error%s, %zu warning%s\n",
                 diags.errors, diags.errors == 1 ? "" : "s", diags.warnings,
                 diags.warnings == 1 ? "" : "s");

@@ -409,7 +409,7 @@ static void value_text(dg_buf *b, double value, bool partial)
     dg_buf_puts(b, dg_money_format(value, m, sizeof m));
 }
 
-static const dg_column table_cols[] = {
+static const cli_column table_cols[] = {
     {"rank", "#"},
     {"id", "id"},
     {"length", "len"},
@@ -420,7 +420,7 @@ static const dg_column table_cols[] = {
     {"loop", "loop"},
 };
 
-static const dg_column csv_cols[] = {
+static const cli_column csv_cols[] = {
     {"id", "id"},
     {"length", "length"},
     {"value", "value"},
@@ -540,26 +540,26 @@ static void null_text(FILE *out, const loops_result *res, bool md)
 }
 
 static bool write_table(FILE *out, const view *v, const rec *recs, size_t n,
-                        const loops_result *res, dg_out_format fmt)
+                        const loops_result *res, cli_out_format fmt)
 {
     dg_buf b;
     dg_buf_init(&b);
-    dg_table t;
+    cli_table t;
     bool ok = true;
-    if (fmt == DG_OUT_CSV) {
-        dg_table_init(&t, csv_cols, 9);
+    if (fmt == CLI_OUT_CSV) {
+        cli_table_init(&t, csv_cols, 9);
         for (size_t i = 0; i < n; i++) {
             const rec *r = &recs[i];
-            dg_table_row(&t);
-            dg_table_text(&t, 0, r->id);
-            dg_table_int(&t, 1, (long long)r->length);
-            dg_table_money(&t, 2, r->value);
-            dg_table_bool(&t, 3, r->partial);
-            dg_table_text(&t, 4, dg_pattern_key(r->pattern));
-            dg_table_text(&t, 5, dg_status_name(r->firmness));
-            dg_table_bool(&t, 6, r->time_respecting);
+            cli_table_row(&t);
+            cli_table_text(&t, 0, r->id);
+            cli_table_int(&t, 1, (long long)r->length);
+            cli_table_money(&t, 2, r->value);
+            cli_table_bool(&t, 3, r->partial);
+            cli_table_text(&t, 4, dg_pattern_key(r->pattern));
+            cli_table_text(&t, 5, dg_status_name(r->firmness));
+            cli_table_bool(&t, 6, r->time_respecting);
             signature(&b, v, r);
-            dg_table_text(&t, 7, b.data);
+            cli_table_text(&t, 7, b.data);
             dg_buf_clear(&b);
             const size_t *c = rec_companies(v, r);
             for (size_t k = 0; k < r->length; k++) {
@@ -567,39 +567,39 @@ static bool write_table(FILE *out, const view *v, const rec *recs, size_t n,
                     dg_buf_putc(&b, '>');
                 dg_buf_puts(&b, v->l->companies[c[k]].name);
             }
-            dg_table_text(&t, 8, b.data);
+            cli_table_text(&t, 8, b.data);
         }
         if (b.oom) /* a cell's text was cut short */
             t.oom = true;
         ok = cli_table_write(&t, fmt, out);
-        dg_table_finish(&t);
+        cli_table_finish(&t);
         dg_buf_finish(&b);
         return ok;
     }
-    bool md = fmt == DG_OUT_MD;
+    bool md = fmt == CLI_OUT_MD;
     heading(out, v->l, res, md);
     size_t shown = res->show && res->show < n ? res->show : n;
     if (n) {
         fputc('\n', out);
-        dg_table_init(&t, table_cols, 8);
+        cli_table_init(&t, table_cols, 8);
         for (size_t i = 0; i < shown; i++) {
             const rec *r = &recs[i];
-            dg_table_row(&t);
-            dg_table_int(&t, 0, (long long)i + 1);
-            dg_table_text(&t, 1, r->id);
-            dg_table_int(&t, 2, (long long)r->length);
+            cli_table_row(&t);
+            cli_table_int(&t, 0, (long long)i + 1);
+            cli_table_text(&t, 1, r->id);
+            cli_table_int(&t, 2, (long long)r->length);
             value_text(&b, r->value, r->partial);
-            dg_table_text(&t, 3, b.data);
-            dg_table_text(&t, 4, dg_pattern_name(r->pattern));
-            dg_table_text(&t, 5, dg_status_name(r->firmness));
-            dg_table_text(&t, 6, r->time_respecting ? "yes" : "no");
+            cli_table_text(&t, 3, b.data);
+            cli_table_text(&t, 4, dg_pattern_name(r->pattern));
+            cli_table_text(&t, 5, dg_status_name(r->firmness));
+            cli_table_text(&t, 6, r->time_respecting ? "yes" : "no");
             path_text(&b, v, r);
-            dg_table_text(&t, 7, b.data);
+            cli_table_text(&t, 7, b.data);
         }
         if (b.oom) /* a cell's text was cut short */
             t.oom = true;
         ok = cli_table_write(&t, fmt, out);
-        dg_table_finish(&t);
+        cli_table_finish(&t);
         if (shown < n)
             fprintf(out, "\n%zu more loop%s: 'dealgraph loops %s' lists them "
                          "all.\n",
@@ -632,9 +632,9 @@ static json_t *loop_json(const view *v, const rec *r, dg_buf *b)
                 legs,
                 json_pack("{s:s?, s:s, s:o, s:b, s:s, s:o, s:I}", "deal",
                           g->deal, "kind", dg_kind_name(g->kind), "amount",
-                          dg_json_money(g->amount), "upto", g->upto,
+                          cli_json_money(g->amount), "upto", g->upto,
                           "status", dg_status_name(g->status), "announced",
-                          dg_json_date(g->announced), "line",
+                          cli_json_date(g->announced), "line",
                           (json_int_t)g->line));
         }
         dg_buf_clear(b);
@@ -643,13 +643,13 @@ static json_t *loop_json(const view *v, const rec *r, dg_buf *b)
             hops, json_pack("{s:s, s:s, s:s, s:o, s:b, s:o}", "from",
                             l->companies[h[i].from].name, "to",
                             l->companies[h[i].to].name, "kinds", b->data,
-                            "value", dg_json_money(h[i].value),
+                            "value", cli_json_money(h[i].value),
                             "value_is_floor", h[i].partial, "legs", legs));
     }
     signature(b, v, r);
     return json_pack("{s:s, s:o, s:I, s:o, s:b, s:s, s:s, s:s, s:b, s:o}",
                      "id", r->id, "companies", companies, "length",
-                     (json_int_t)r->length, "value", dg_json_money(r->value),
+                     (json_int_t)r->length, "value", cli_json_money(r->value),
                      "value_is_floor", r->partial, "signature", b->data,
                      "pattern", dg_pattern_key(r->pattern), "firmness",
                      dg_status_name(r->firmness), "time_respecting",
@@ -676,7 +676,7 @@ static json_t *null_json(const dg_loop_null *n)
 static json_t *result_json(const view *v, const rec *recs, size_t n,
                            const loops_result *res)
 {
-    json_t *doc = dg_json_document();
+    json_t *doc = cli_json_document();
     if (!doc)
         return NULL;
     json_t *by = json_object();
@@ -691,7 +691,7 @@ static json_t *result_json(const view *v, const rec *recs, size_t n,
     if (res->stats.by_length[0])
         json_object_set_new(by, "65+",
                             json_integer((json_int_t)res->stats.by_length[0]));
-    json_object_set_new(doc, "file", dg_json_text(v->l->path));
+    json_object_set_new(doc, "file", cli_json_text(v->l->path));
     json_object_set_new(doc, "amounts",
                         json_string(dg_amounts_name(res->opt->filter.amounts)));
     json_object_set_new(doc, "count", json_integer((json_int_t)res->stats.count));
@@ -721,7 +721,7 @@ static json_t *result_json(const view *v, const rec *recs, size_t n,
 typedef struct stream {
     const dg_ledger *l;
     FILE *out;
-    dg_out_format fmt;
+    cli_out_format fmt;
     uint64_t rank;
     collected one; /* reused for one loop at a time */
     dg_buf text;   /* reused too: no allocation per loop */
@@ -751,7 +751,7 @@ static int stream_one(const dg_loop *loop, void *ctx)
     dg_buf b = s->text; /* moved back below, grown or not */
     dg_buf_clear(&b);
     s->rank++;
-    if (s->fmt == DG_OUT_CSV) {
+    if (s->fmt == CLI_OUT_CSV) {
         char val[64] = "";
         if (dg_has(r->value))
             snprintf(val, sizeof val, "%.17g", r->value);
@@ -934,8 +934,8 @@ int cmd_loops(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     cli_common c;
-    cli_common_init(&c, (1u << DG_OUT_TEXT) | (1u << DG_OUT_MD) |
-                            (1u << DG_OUT_JSON) | (1u << DG_OUT_CSV));
+    cli_common_init(&c, (1u << CLI_OUT_TEXT) | (1u << CLI_OUT_MD) |
+                            (1u << CLI_OUT_JSON) | (1u << CLI_OUT_CSV));
     dg_loop_options lo;
     dg_loop_options_init(&lo);
     lo.limit = 100000;
@@ -1056,7 +1056,7 @@ int cmd_loops(int argc, char **argv)
                   "--min-value");
         return EXIT_TROUBLE;
     }
-    if (nulls && (c.format == DG_OUT_CSV || strcmp(sort, "none") == 0)) {
+    if (nulls && (c.format == CLI_OUT_CSV || strcmp(sort, "none") == 0)) {
         cli_error("loops: --null needs --format text, md or json, sorted "
                   "output (csv and --sort none have no place for it)");
         return EXIT_TROUBLE;
@@ -1082,7 +1082,7 @@ int cmd_loops(int argc, char **argv)
     bool opened = false, ok = true;
     int rc;
     bool streaming = !count && strcmp(sort, "none") == 0 &&
-                     (c.format == DG_OUT_TEXT || c.format == DG_OUT_CSV);
+                     (c.format == CLI_OUT_TEXT || c.format == CLI_OUT_CSV);
     /* streamed loops on the same terminal are their own progress */
     progress prog;
     memset(&prog, 0, sizeof prog);
@@ -1099,7 +1099,7 @@ int cmd_loops(int argc, char **argv)
                     {{0}, {0}, {0}, {0}, false, false, 0}, {0}};
         collected_init(&s.one);
         dg_buf_init(&s.text);
-        if (c.format == DG_OUT_CSV)
+        if (c.format == CLI_OUT_CSV)
             fputs("id,length,value,value_is_floor,pattern,firmness,"
                   "time_respecting,signature,companies\n",
                   out.f);
@@ -1111,7 +1111,7 @@ int cmd_loops(int argc, char **argv)
             ok = false;
         collected_finish(&s.one);
         dg_buf_finish(&s.text);
-        if (rc == DG_OK && c.format == DG_OUT_TEXT)
+        if (rc == DG_OK && c.format == CLI_OUT_TEXT)
             fprintf(out.f, "%llu loops%s\n",
                     (unsigned long long)res.stats.count,
                     res.stats.truncated ? " (truncated: the --limit was reached)"
@@ -1162,13 +1162,13 @@ int cmd_loops(int argc, char **argv)
         goto done;
     }
     opened = true;
-    if (c.format == DG_OUT_JSON) {
+    if (c.format == CLI_OUT_JSON) {
         json_t *doc = result_json(&vw, recs, n, &res);
         ok = cli_json_write(doc, out.f);
         json_decref(doc);
-    } else if (count && c.format != DG_OUT_CSV) {
-        heading(out.f, l, &res, c.format == DG_OUT_MD);
-        null_text(out.f, &res, c.format == DG_OUT_MD);
+    } else if (count && c.format != CLI_OUT_CSV) {
+        heading(out.f, l, &res, c.format == CLI_OUT_MD);
+        null_text(out.f, &res, c.format == CLI_OUT_MD);
     } else if (count) {
         fputs("length,count\n", out.f);
         for (size_t k = 1; k <= 64; k++)

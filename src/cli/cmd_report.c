@@ -158,12 +158,12 @@ static bool add_part(json_t *doc, const char *key, json_t *part)
 static bool write_json(FILE *out, const dg_ledger *l, const cli_common *c,
                        const char *diagram)
 {
-    json_t *doc = dg_json_document(), *part = NULL;
+    json_t *doc = cli_json_document(), *part = NULL;
     if (!doc) {
         cli_out_of_memory();
         return false;
     }
-    json_object_set_new(doc, "file", dg_json_text(l->path));
+    json_object_set_new(doc, "file", cli_json_text(l->path));
     bool ok = report_summary(l, c, NULL, &part) &&
               add_part(doc, "summary", part);
     ok = ok && report_loops(l, c, NULL, &part) && add_part(doc, "loops", part);
@@ -177,7 +177,7 @@ static bool write_json(FILE *out, const dg_ledger *l, const cli_common *c,
         json_object_set_new(doc, "stress", json_null());
     }
     json_object_set_new(doc, "diagram",
-                        dg_json_text(diagram));
+                        cli_json_text(diagram));
     ok = ok && cli_json_write(doc, out);
     json_decref(doc);
     return ok;
@@ -207,7 +207,7 @@ static bool write_html(FILE *out, const dg_ledger *l, const cli_common *c,
         return false;
     }
     cli_common as_md = *c; /* the page is written from the Markdown */
-    as_md.format = DG_OUT_MD;
+    as_md.format = CLI_OUT_MD;
     bool ok = write_md(mem, l, &as_md, NULL, true);
     if (fclose(mem) != 0 || !md)
         ok = false;
@@ -246,8 +246,8 @@ int cmd_report(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     cli_common c;
-    cli_common_init(&c, (1u << DG_OUT_TEXT) | (1u << DG_OUT_MD) |
-                            (1u << DG_OUT_JSON) | (1u << DG_OUT_HTML));
+    cli_common_init(&c, (1u << CLI_OUT_TEXT) | (1u << CLI_OUT_MD) |
+                            (1u << CLI_OUT_JSON) | (1u << CLI_OUT_HTML));
     int opt;
     opterr = 0;
     optind = 1;
@@ -271,12 +271,12 @@ int cmd_report(int argc, char **argv)
     char *svg = NULL, *beside = NULL;
     size_t svglen = 0;
     bool to_file = c.output && strcmp(c.output, "-") != 0;
-    bool want_svg = c.format == DG_OUT_HTML ||
-                    (to_file && (c.format == DG_OUT_MD ||
-                                 c.format == DG_OUT_JSON));
+    bool want_svg = c.format == CLI_OUT_HTML ||
+                    (to_file && (c.format == CLI_OUT_MD ||
+                                 c.format == CLI_OUT_JSON));
     if (want_svg && render_svg(l, &c, &svg, &svglen) != DG_OK)
         goto done;
-    if (to_file && c.format != DG_OUT_HTML && c.format != DG_OUT_TEXT) {
+    if (to_file && c.format != CLI_OUT_HTML && c.format != CLI_OUT_TEXT) {
         beside = svg_beside(c.output);
         if (!beside) {
             cli_error("report: out of memory");
@@ -295,14 +295,14 @@ int cmd_report(int argc, char **argv)
         goto done;
     bool ok;
     switch (c.format) {
-    case DG_OUT_MD:
+    case CLI_OUT_MD:
         ok = write_md(out.f, l, &c, beside ? dg_basename(beside) : NULL,
                       false);
         break;
-    case DG_OUT_JSON:
+    case CLI_OUT_JSON:
         ok = write_json(out.f, l, &c, beside ? dg_basename(beside) : NULL);
         break;
-    case DG_OUT_HTML:
+    case CLI_OUT_HTML:
         ok = write_html(out.f, l, &c, svg, svglen);
         break;
     default:

@@ -104,14 +104,14 @@ enum {
 };
 
 typedef struct columns {
-    dg_column col[K_NCOLS];
+    cli_column col[K_NCOLS];
     size_t n;
     char claims[96];
 } columns;
 
 static void columns_init(columns *c, const char *focus, bool clearing)
 {
-    static const dg_column debtrank[D_NCOLS] = {
+    static const cli_column debtrank[D_NCOLS] = {
         {"name", "company"},
         {"equity", "equity"},
         {"claims_on_focus", NULL},
@@ -119,7 +119,7 @@ static void columns_init(columns *c, const char *focus, bool clearing)
         {"loss", "loss"},
         {"defaulted", "defaulted"},
     };
-    static const dg_column clear[K_NCOLS] = {
+    static const cli_column clear[K_NCOLS] = {
         {"name", "company"},
         {"cash", "cash"},
         {"obligation", "owes"},
@@ -144,15 +144,15 @@ static void columns_init(columns *c, const char *focus, bool clearing)
     }
 }
 
-static void defaulted_cell(dg_table *t, size_t col, const dg_stress_row *r)
+static void defaulted_cell(cli_table *t, size_t col, const dg_stress_row *r)
 {
     if (r->defaulted_known)
-        dg_table_bool(t, col, r->defaulted);
+        cli_table_bool(t, col, r->defaulted);
     else
-        dg_table_text(t, col, "n/a");
+        cli_table_text(t, col, "n/a");
 }
 
-static void add_row(dg_table *t, const dg_ledger *l,
+static void add_row(cli_table *t, const dg_ledger *l,
                     const dg_stress_result *s, const dg_stress_row *r,
                     bool machine)
 {
@@ -162,41 +162,41 @@ static void add_row(dg_table *t, const dg_ledger *l,
         snprintf(name, sizeof name, "%s (focus)", nm);
     else
         snprintf(name, sizeof name, "%s", nm);
-    dg_table_row(t);
+    cli_table_row(t);
     if (s->model == DG_MODEL_CLEARING) {
-        dg_table_text(t, K_NAME, name);
+        cli_table_text(t, K_NAME, name);
         if (dg_has(r->cash))
-            dg_table_money(t, K_CASH, r->cash);
+            cli_table_money(t, K_CASH, r->cash);
         else if (!machine)
-            dg_table_text(t, K_CASH, "n/a");
-        dg_table_money(t, K_OWES, r->obligation);
-        dg_table_money(t, K_PAYS, r->payment);
+            cli_table_text(t, K_CASH, "n/a");
+        cli_table_money(t, K_OWES, r->obligation);
+        cli_table_money(t, K_PAYS, r->payment);
         if (r->obligation > 0.0)
-            dg_table_share(t, K_PAID, r->payment / r->obligation);
+            cli_table_share(t, K_PAID, r->payment / r->obligation);
         if (dg_has(r->claims_on_focus))
-            dg_table_money(t, K_CLAIMS, r->claims_on_focus);
-        dg_table_money(t, K_LOSS, r->loss);
-        dg_table_share(t, K_REL, r->relative_loss);
+            cli_table_money(t, K_CLAIMS, r->claims_on_focus);
+        cli_table_money(t, K_LOSS, r->loss);
+        cli_table_share(t, K_REL, r->relative_loss);
         if (dg_has(r->equity_after))
-            dg_table_money(t, K_EQUITY, r->equity_after);
+            cli_table_money(t, K_EQUITY, r->equity_after);
         else if (!machine)
-            dg_table_text(t, K_EQUITY, "n/a");
+            cli_table_text(t, K_EQUITY, "n/a");
         if (r->defaulted_known || !machine)
             defaulted_cell(t, K_DEFAULT, r);
         return;
     }
-    dg_table_text(t, D_NAME, name);
+    cli_table_text(t, D_NAME, name);
     if (dg_has(r->equity))
-        dg_table_money(t, D_EQUITY, r->equity);
+        cli_table_money(t, D_EQUITY, r->equity);
     else if (!machine)
-        dg_table_text(t, D_EQUITY, "n/a");
+        cli_table_text(t, D_EQUITY, "n/a");
     if (dg_has(r->claims_on_focus))
-        dg_table_money(t, D_CLAIMS, r->claims_on_focus);
-    dg_table_share(t, D_REL, r->relative_loss);
+        cli_table_money(t, D_CLAIMS, r->claims_on_focus);
+    cli_table_share(t, D_REL, r->relative_loss);
     if (dg_has(r->loss))
-        dg_table_money(t, D_LOSS, r->loss);
+        cli_table_money(t, D_LOSS, r->loss);
     else if (!machine)
-        dg_table_text(t, D_LOSS, "n/a");
+        cli_table_text(t, D_LOSS, "n/a");
     if (r->defaulted_known || !machine)
         defaulted_cell(t, D_DEFAULT, r);
 }
@@ -232,7 +232,7 @@ static json_t *row_json(const dg_ledger *l, const dg_stress_result *s,
 static json_t *stress_json(const dg_ledger *l, const dg_stress_result *s,
                            const dg_stress_row *const *rows, size_t n)
 {
-    json_t *doc = dg_json_document();
+    json_t *doc = cli_json_document();
     json_t *arr = json_array();
     for (size_t k = 0; doc && arr && k < n; k++) {
         if (json_array_append_new(arr, row_json(l, s, rows[k])) != 0) {
@@ -318,7 +318,7 @@ static bool stress_text(FILE *out, const dg_ledger *l,
                         const dg_stress_row *const *rows, size_t nrows,
                         const cli_common *c)
 {
-    bool md = c->format == DG_OUT_MD, clearing = s->model == DG_MODEL_CLEARING;
+    bool md = c->format == CLI_OUT_MD, clearing = s->model == DG_MODEL_CLEARING;
     const dg_company *fc = &l->companies[s->focus];
     const char *focus = fc->name;
     const char *ind = md ? "" : "  ", *br = md ? "  " : "";
@@ -357,12 +357,12 @@ static bool stress_text(FILE *out, const dg_ledger *l,
 
     columns cols;
     columns_init(&cols, focus, clearing);
-    dg_table t;
-    dg_table_init(&t, cols.col, cols.n);
+    cli_table t;
+    cli_table_init(&t, cols.col, cols.n);
     for (size_t k = 0; k < nrows; k++)
         add_row(&t, l, s, rows[k], false);
     bool ok = cli_table_write(&t, c->format, out);
-    dg_table_finish(&t);
+    cli_table_finish(&t);
     if (nrows < s->n)
         fprintf(out, "%s(the focus and the %zu of %zu companies that lose "
                 "most)\n",
@@ -551,20 +551,20 @@ static bool stress_run_cli(const dg_ledger *l, const cli_common *c,
         ok = *json != NULL;
         if (!ok)
             cli_out_of_memory();
-    } else if (c->format == DG_OUT_JSON) {
+    } else if (c->format == CLI_OUT_JSON) {
         json_t *doc = stress_json(l, &s, rows, nrows);
         ok = cli_json_write(doc, out);
         json_decref(doc);
-    } else if (c->format == DG_OUT_CSV) {
+    } else if (c->format == CLI_OUT_CSV) {
         columns cols;
         columns_init(&cols, l->companies[s.focus].name,
                      s.model == DG_MODEL_CLEARING);
-        dg_table t;
-        dg_table_init(&t, cols.col, cols.n);
+        cli_table t;
+        cli_table_init(&t, cols.col, cols.n);
         for (size_t k = 0; k < nrows; k++)
             add_row(&t, l, &s, rows[k], true);
-        ok = cli_table_write(&t, DG_OUT_CSV, out);
-        dg_table_finish(&t);
+        ok = cli_table_write(&t, CLI_OUT_CSV, out);
+        cli_table_finish(&t);
     } else {
         ok = stress_text(out, l, &s, rows, nrows, c);
     }
@@ -595,8 +595,8 @@ int cmd_stress(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     cli_common c;
-    cli_common_init(&c, (1u << DG_OUT_TEXT) | (1u << DG_OUT_MD) |
-                            (1u << DG_OUT_JSON) | (1u << DG_OUT_CSV));
+    cli_common_init(&c, (1u << CLI_OUT_TEXT) | (1u << CLI_OUT_MD) |
+                            (1u << CLI_OUT_JSON) | (1u << CLI_OUT_CSV));
     dg_stress_options so;
     dg_stress_options_init(&so);
     const char *focus_name = NULL;

@@ -25,33 +25,33 @@ static const char help[] =
     "\n"
     "Exit codes: 0 success, 2 bad usage or unreadable or invalid input.\n";
 
-static const dg_column columns[] = {
+static const cli_column columns[] = {
     {"group", "group"},
     {"legs", "legs"},
     {"value", "value"},
     {"undisclosed", "undisclosed legs"},
 };
 
-static void add_row(dg_table *t, const char *name, const dg_total *x)
+static void add_row(cli_table *t, const char *name, const dg_total *x)
 {
-    dg_table_row(t);
-    dg_table_text(t, 0, name);
-    dg_table_int(t, 1, (long long)x->legs);
-    dg_table_money(t, 2, x->value);
-    dg_table_int(t, 3, (long long)x->undisclosed);
+    cli_table_row(t);
+    cli_table_text(t, 0, name);
+    cli_table_int(t, 1, (long long)x->legs);
+    cli_table_money(t, 2, x->value);
+    cli_table_int(t, 3, (long long)x->undisclosed);
 }
 
 static json_t *total_json(const dg_total *x)
 {
     return json_pack("{s:I, s:o, s:I}", "legs", (json_int_t)x->legs, "value",
-                     dg_json_money(x->value), "undisclosed",
+                     cli_json_money(x->value), "undisclosed",
                      (json_int_t)x->undisclosed);
 }
 
 static json_t *summary_json(const dg_ledger *l, const dg_summary *s,
                             const dg_filter *f)
 {
-    json_t *doc = dg_json_document();
+    json_t *doc = cli_json_document();
     if (!doc)
         return NULL;
     json_t *kinds = json_object(), *statuses = json_object();
@@ -64,15 +64,15 @@ static json_t *summary_json(const dg_ledger *l, const dg_summary *s,
     json_t *rest = json_pack(
         "{s:o, s:s?, s:s?, s:o, s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:I, "
         "s:I, s:I, s:o, s:o}",
-        "file", dg_json_text(l->path), "title", l->title, "focus", l->focus, "as_of",
-        dg_json_date(l->as_of), "amounts", dg_amounts_name(f->amounts),
+        "file", cli_json_text(l->path), "title", l->title, "focus", l->focus, "as_of",
+        cli_json_date(l->as_of), "amounts", dg_amounts_name(f->amounts),
         "companies", (json_int_t)s->companies, "legs", (json_int_t)s->legs,
         "deals", (json_int_t)s->deals, "total", total_json(&s->all),
         "by_kind", kinds, "by_status", statuses, "upto_legs",
         (json_int_t)s->upto_legs, "per_year_legs",
         (json_int_t)s->per_year_legs, "estimated_legs",
         (json_int_t)s->estimated_legs, "first_announced",
-        dg_json_date(s->first), "last_announced", dg_json_date(s->last));
+        cli_json_date(s->first), "last_announced", cli_json_date(s->last));
     if (!rest || json_object_update(doc, rest) != 0) {
         json_decref(rest);
         json_decref(doc);
@@ -83,10 +83,10 @@ static json_t *summary_json(const dg_ledger *l, const dg_summary *s,
 }
 
 static bool summary_text(FILE *out, const dg_ledger *l, const dg_summary *s,
-                         const dg_filter *f, dg_out_format fmt)
+                         const dg_filter *f, cli_out_format fmt)
 {
     char d1[16], d2[16];
-    bool md = fmt == DG_OUT_MD;
+    bool md = fmt == CLI_OUT_MD;
     if (md)
         fprintf(out, "## Summary of %s\n\n", l->title ? l->title : l->path);
     else
@@ -110,9 +110,9 @@ static bool summary_text(FILE *out, const dg_ledger *l, const dg_summary *s,
             "an estimate range\n\n",
             md ? "" : "  ", s->upto_legs, s->per_year_legs, s->estimated_legs);
 
-    dg_table t;
+    cli_table t;
     bool ok = true;
-    dg_table_init(&t, columns, 4);
+    cli_table_init(&t, columns, 4);
     for (int k = 0; k < DG_KIND_COUNT; k++)
         if (s->by_kind[k].legs)
             add_row(&t, dg_kind_name((dg_kind)k), &s->by_kind[k]);
@@ -122,16 +122,16 @@ static bool summary_text(FILE *out, const dg_ledger *l, const dg_summary *s,
     else
         fputs("By kind\n", out);
     ok = cli_table_write(&t, fmt, out) && ok;
-    dg_table_finish(&t);
+    cli_table_finish(&t);
 
-    dg_table_init(&t, columns, 4);
+    cli_table_init(&t, columns, 4);
     for (int k = 0; k < DG_STATUS_COUNT; k++)
         if (s->by_status[k].legs)
             add_row(&t, dg_status_name((dg_status)k), &s->by_status[k]);
     add_row(&t, "all statuses", &s->all);
     fputs(md ? "\n### By status\n\n" : "\nBy status (firmest first)\n", out);
     ok = cli_table_write(&t, fmt, out) && ok;
-    dg_table_finish(&t);
+    cli_table_finish(&t);
     if (s->all.undisclosed)
         fprintf(out,
                 "\n%zu legs have no disclosed value and are left out of the "
@@ -170,8 +170,8 @@ int cmd_summary(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     cli_common c;
-    cli_common_init(&c, (1u << DG_OUT_TEXT) | (1u << DG_OUT_MD) |
-                            (1u << DG_OUT_JSON));
+    cli_common_init(&c, (1u << CLI_OUT_TEXT) | (1u << CLI_OUT_MD) |
+                            (1u << CLI_OUT_JSON));
     int opt;
     opterr = 0;
     optind = 1;
@@ -204,7 +204,7 @@ int cmd_summary(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     bool ok;
-    if (c.format == DG_OUT_JSON) {
+    if (c.format == CLI_OUT_JSON) {
         json_t *doc = summary_json(l, &s, &c.filter);
         ok = cli_json_write(doc, out.f);
         json_decref(doc);

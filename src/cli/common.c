@@ -65,7 +65,7 @@ void cli_print_diag(const dg_diag *d)
 void cli_common_init(cli_common *c, unsigned formats)
 {
     memset(c, 0, sizeof *c);
-    c->format = DG_OUT_TEXT;
+    c->format = CLI_OUT_TEXT;
     c->formats = formats;
     dg_filter_init(&c->filter);
     dg_load_options_init(&c->load);
@@ -74,12 +74,12 @@ void cli_common_init(cli_common *c, unsigned formats)
 static void list_formats(unsigned formats, char *buf, size_t n)
 {
     buf[0] = '\0';
-    for (int f = DG_OUT_TEXT; f <= DG_OUT_HTML; f++) {
+    for (int f = CLI_OUT_TEXT; f <= CLI_OUT_HTML; f++) {
         if (!(formats & (1u << f)))
             continue;
         if (buf[0])
             strncat(buf, "|", n - strlen(buf) - 1);
-        strncat(buf, dg_out_format_name((dg_out_format)f),
+        strncat(buf, cli_out_format_name((cli_out_format)f),
                 n - strlen(buf) - 1);
     }
 }
@@ -89,8 +89,8 @@ int cli_common_option(cli_common *c, const char *cmd, int opt,
 {
     switch (opt) {
     case 'f': {
-        dg_out_format f;
-        if (!dg_out_format_parse(arg, &f) || !(c->formats & (1u << f))) {
+        cli_out_format f;
+        if (!cli_out_format_parse(arg, &f) || !(c->formats & (1u << f))) {
             char list[64];
             list_formats(c->formats, list, sizeof list);
             cli_error("%s: unknown format '%s'; use --format %s", cmd, arg,
@@ -355,9 +355,9 @@ static ssize_t plain_write(void *cookie, const char *buf, size_t n)
     return (ssize_t)n;
 }
 
-bool cli_output_plain(cli_output *o, dg_out_format format)
+bool cli_output_plain(cli_output *o, cli_out_format format)
 {
-    if (format != DG_OUT_TEXT && format != DG_OUT_MD && format != DG_OUT_HTML)
+    if (format != CLI_OUT_TEXT && format != CLI_OUT_MD && format != CLI_OUT_HTML)
         return true;
     cookie_io_functions_t io = {NULL, plain_write, NULL, NULL};
     FILE *f = fopencookie(o->f, "w", io);
@@ -473,15 +473,15 @@ bool cli_json_write(json_t *doc, FILE *out)
         cli_out_of_memory();
         return false;
     }
-    bool ok = dg_json_write(doc, out);
+    bool ok = cli_json_emit(doc, out);
     if (!ok && json_alloc_failed) /* jansson's own buffers while dumping */
         cli_out_of_memory();
     return ok;
 }
 
-bool cli_table_write(const dg_table *t, dg_out_format f, FILE *out)
+bool cli_table_write(const cli_table *t, cli_out_format f, FILE *out)
 {
-    bool ok = dg_table_write(t, f, out);
+    bool ok = cli_table_emit(t, f, out);
     if (!ok && !ferror(out))
         cli_out_of_memory();
     return ok;

@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-void dg_table_init(dg_table *t, const dg_column *columns, size_t ncols)
+void cli_table_init(cli_table *t, const cli_column *columns, size_t ncols)
 {
     memset(t, 0, sizeof *t);
     t->columns = columns;
     t->ncols = ncols;
 }
 
-void dg_table_finish(dg_table *t)
+void cli_table_finish(cli_table *t)
 {
     for (size_t i = 0; i < t->nrows * t->ncols; i++)
         free(t->cells[i].text);
@@ -24,13 +24,13 @@ void dg_table_finish(dg_table *t)
     memset(t, 0, sizeof *t);
 }
 
-void dg_table_row(dg_table *t)
+void cli_table_row(cli_table *t)
 {
     if (t->oom)
         return;
     if (t->nrows == t->cap_rows) {
         size_t cap = t->cap_rows ? t->cap_rows * 2 : 16;
-        dg_cell *p = realloc(t->cells, cap * t->ncols * sizeof *p);
+        cli_cell *p = realloc(t->cells, cap * t->ncols * sizeof *p);
         if (!p) {
             t->oom = true;
             return;
@@ -38,71 +38,71 @@ void dg_table_row(dg_table *t)
         t->cells = p;
         t->cap_rows = cap;
     }
-    memset(&t->cells[t->nrows * t->ncols], 0, t->ncols * sizeof(dg_cell));
+    memset(&t->cells[t->nrows * t->ncols], 0, t->ncols * sizeof(cli_cell));
     t->nrows++;
 }
 
-static dg_cell *cell(dg_table *t, size_t col)
+static cli_cell *cell(cli_table *t, size_t col)
 {
     if (t->oom || t->nrows == 0 || col >= t->ncols)
         return NULL;
-    dg_cell *c = &t->cells[(t->nrows - 1) * t->ncols + col];
+    cli_cell *c = &t->cells[(t->nrows - 1) * t->ncols + col];
     free(c->text);
     memset(c, 0, sizeof *c);
     return c;
 }
 
-void dg_table_text(dg_table *t, size_t col, const char *text)
+void cli_table_text(cli_table *t, size_t col, const char *text)
 {
-    dg_cell *c = cell(t, col);
+    cli_cell *c = cell(t, col);
     if (!c || !text)
         return;
-    c->type = DG_CELL_TEXT;
+    c->type = CLI_CELL_TEXT;
     c->text = strdup(text);
     if (!c->text) {
-        c->type = DG_CELL_NONE;
+        c->type = CLI_CELL_NONE;
         t->oom = true;
     }
 }
 
-void dg_table_int(dg_table *t, size_t col, long long v)
+void cli_table_int(cli_table *t, size_t col, long long v)
 {
-    dg_cell *c = cell(t, col);
+    cli_cell *c = cell(t, col);
     if (c) {
-        c->type = DG_CELL_INT;
+        c->type = CLI_CELL_INT;
         c->i = v;
     }
 }
 
-static void set_num(dg_table *t, size_t col, dg_cell_type type, double v)
+static void set_num(cli_table *t, size_t col, cli_cell_type type, double v)
 {
-    dg_cell *c = cell(t, col);
+    cli_cell *c = cell(t, col);
     if (c) {
         c->type = type;
         c->num = v;
     }
 }
 
-void dg_table_number(dg_table *t, size_t col, double v)
+void cli_table_number(cli_table *t, size_t col, double v)
 {
-    set_num(t, col, DG_CELL_NUMBER, v);
+    set_num(t, col, CLI_CELL_NUMBER, v);
 }
 
-void dg_table_money(dg_table *t, size_t col, double v)
+void cli_table_money(cli_table *t, size_t col, double v)
 {
-    set_num(t, col, DG_CELL_MONEY, v);
+    set_num(t, col, CLI_CELL_MONEY, v);
 }
 
-void dg_table_share(dg_table *t, size_t col, double v)
+void cli_table_share(cli_table *t, size_t col, double v)
 {
-    set_num(t, col, DG_CELL_SHARE, v);
+    set_num(t, col, CLI_CELL_SHARE, v);
 }
 
-void dg_table_bool(dg_table *t, size_t col, bool v)
+void cli_table_bool(cli_table *t, size_t col, bool v)
 {
-    dg_cell *c = cell(t, col);
+    cli_cell *c = cell(t, col);
     if (c) {
-        c->type = DG_CELL_BOOL;
+        c->type = CLI_CELL_BOOL;
         c->i = v;
     }
 }
@@ -110,79 +110,79 @@ void dg_table_bool(dg_table *t, size_t col, bool v)
 static const char *const format_names[] = {"text", "md", "csv", "json",
                                            "html"};
 
-bool dg_out_format_parse(const char *text, dg_out_format *out)
+bool cli_out_format_parse(const char *text, cli_out_format *out)
 {
     for (int i = 0; i < 5; i++) {
         if (strcmp(text, format_names[i]) == 0) {
-            *out = (dg_out_format)i;
+            *out = (cli_out_format)i;
             return true;
         }
     }
     if (strcmp(text, "markdown") == 0) {
-        *out = DG_OUT_MD;
+        *out = CLI_OUT_MD;
         return true;
     }
     return false;
 }
 
-const char *dg_out_format_name(dg_out_format f)
+const char *cli_out_format_name(cli_out_format f)
 {
     return (unsigned)f < 5 ? format_names[f] : "?";
 }
 
 /* A cell as people read it. */
-static void human(const dg_cell *c, dg_buf *b)
+static void human(const cli_cell *c, dg_buf *b)
 {
     dg_buf_clear(b);
     char tmp[64];
     switch (c->type) {
-    case DG_CELL_NONE: break;
-    case DG_CELL_TEXT: dg_buf_puts(b, c->text); break;
-    case DG_CELL_INT: dg_buf_printf(b, "%lld", c->i); break;
-    case DG_CELL_NUMBER:
+    case CLI_CELL_NONE: break;
+    case CLI_CELL_TEXT: dg_buf_puts(b, c->text); break;
+    case CLI_CELL_INT: dg_buf_printf(b, "%lld", c->i); break;
+    case CLI_CELL_NUMBER:
         if (dg_has(c->num))
             dg_buf_printf(b, "%.4g", c->num);
         else
             dg_buf_puts(b, "n/a");
         break;
-    case DG_CELL_MONEY: dg_buf_puts(b, dg_money_format(c->num, tmp, sizeof tmp)); break;
-    case DG_CELL_SHARE:
+    case CLI_CELL_MONEY: dg_buf_puts(b, dg_money_format(c->num, tmp, sizeof tmp)); break;
+    case CLI_CELL_SHARE:
         if (dg_has(c->num))
             dg_buf_printf(b, "%.1f%%", c->num * 100);
         else
             dg_buf_puts(b, "n/a");
         break;
-    case DG_CELL_BOOL: dg_buf_puts(b, c->i ? "yes" : "no"); break;
+    case CLI_CELL_BOOL: dg_buf_puts(b, c->i ? "yes" : "no"); break;
     }
 }
 
 /* A cell as a machine reads it (CSV): every digit a double holds (%.17g
  * reads back to the same number), empty for none. */
-static void machine(const dg_cell *c, dg_buf *b)
+static void machine(const cli_cell *c, dg_buf *b)
 {
     dg_buf_clear(b);
     switch (c->type) {
-    case DG_CELL_NONE: break;
-    case DG_CELL_TEXT: dg_buf_puts(b, c->text); break;
-    case DG_CELL_INT: dg_buf_printf(b, "%lld", c->i); break;
-    case DG_CELL_NUMBER:
-    case DG_CELL_MONEY:
-    case DG_CELL_SHARE:
+    case CLI_CELL_NONE: break;
+    case CLI_CELL_TEXT: dg_buf_puts(b, c->text); break;
+    case CLI_CELL_INT: dg_buf_printf(b, "%lld", c->i); break;
+    case CLI_CELL_NUMBER:
+    case CLI_CELL_MONEY:
+    case CLI_CELL_SHARE:
         if (dg_has(c->num))
             dg_buf_printf(b, "%.17g", c->num);
         break;
-    case DG_CELL_BOOL: dg_buf_puts(b, c->i ? "true" : "false"); break;
+    case CLI_CELL_BOOL: dg_buf_puts(b, c->i ? "true" : "false"); break;
     }
 }
 
-static bool right_aligned(const dg_table *t, size_t col)
+static bool right_aligned(const cli_table *t, size_t col)
 {
     for (size_t r = 0; r < t->nrows; r++) {
-        const dg_cell *c = &t->cells[r * t->ncols + col];
+        const cli_cell *c = &t->cells[r * t->ncols + col];
         /* "n/a" stands in for a missing number: it keeps the column's
          * alignment */
-        if ((c->type == DG_CELL_TEXT && strcmp(c->text, "n/a") != 0) ||
-            c->type == DG_CELL_BOOL)
+        if ((c->type == CLI_CELL_TEXT && strcmp(c->text, "n/a") != 0) ||
+            c->type == CLI_CELL_BOOL)
             return false;
     }
     return true;
@@ -200,7 +200,7 @@ static size_t width(const char *s)
 /* ---- the writers ---------------------------------------------------------- */
 
 typedef struct writer_state {
-    const dg_table *t;
+    const cli_table *t;
     FILE *out;
     size_t *widths;
     bool *right;
@@ -208,9 +208,9 @@ typedef struct writer_state {
 } writer_state;
 
 typedef struct writer {
-    dg_out_format format;
+    cli_out_format format;
     void (*begin)(writer_state *s);
-    void (*row)(writer_state *s, const dg_cell *cells);
+    void (*row)(writer_state *s, const cli_cell *cells);
     void (*end)(writer_state *s);
 } writer;
 
@@ -252,7 +252,7 @@ static void text_begin(writer_state *s)
     }
 }
 
-static void text_row(writer_state *s, const dg_cell *cells)
+static void text_row(writer_state *s, const cli_cell *cells)
 {
     char *values[64] = {0};
     const char *cv[64] = {0};
@@ -295,7 +295,7 @@ static void md_begin(writer_state *s)
     fputc('\n', s->out);
 }
 
-static void md_row(writer_state *s, const dg_cell *cells)
+static void md_row(writer_state *s, const cli_cell *cells)
 {
     fputc('|', s->out);
     for (size_t c = 0; c < s->t->ncols; c++) {
@@ -332,7 +332,7 @@ static void csv_begin(writer_state *s)
     fputc('\n', s->out);
 }
 
-static void csv_row(writer_state *s, const dg_cell *cells)
+static void csv_row(writer_state *s, const cli_cell *cells)
 {
     for (size_t c = 0; c < s->t->ncols; c++) {
         if (c)
@@ -346,12 +346,12 @@ static void csv_row(writer_state *s, const dg_cell *cells)
 static void no_end(writer_state *s) { (void)s; }
 
 static const writer writers[] = {
-    {DG_OUT_TEXT, text_begin, text_row, no_end},
-    {DG_OUT_MD, md_begin, md_row, no_end},
-    {DG_OUT_CSV, csv_begin, csv_row, no_end},
+    {CLI_OUT_TEXT, text_begin, text_row, no_end},
+    {CLI_OUT_MD, md_begin, md_row, no_end},
+    {CLI_OUT_CSV, csv_begin, csv_row, no_end},
 };
 
-bool dg_table_write(const dg_table *t, dg_out_format f, FILE *out)
+bool cli_table_emit(const cli_table *t, cli_out_format f, FILE *out)
 {
     const writer *w = NULL;
     for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++)
@@ -388,12 +388,12 @@ bool dg_table_write(const dg_table *t, dg_out_format f, FILE *out)
     return ok;
 }
 
-json_t *dg_json_money(double v)
+json_t *cli_json_money(double v)
 {
     return dg_has(v) ? json_real(v) : json_null();
 }
 
-json_t *dg_json_text(const char *s)
+json_t *cli_json_text(const char *s)
 {
     if (!s)
         return json_null();
@@ -415,27 +415,27 @@ json_t *dg_json_text(const char *s)
     return j;
 }
 
-json_t *dg_json_date(dg_date d)
+json_t *cli_json_date(dg_date d)
 {
     char buf[16];
     return dg_date_valid(d) ? json_string(dg_date_format(d, buf, sizeof buf))
                             : json_null();
 }
 
-static json_t *cell_json(const dg_cell *c)
+static json_t *cell_json(const cli_cell *c)
 {
     switch (c->type) {
-    case DG_CELL_TEXT: return json_string(c->text);
-    case DG_CELL_INT: return json_integer(c->i);
-    case DG_CELL_NUMBER:
-    case DG_CELL_MONEY:
-    case DG_CELL_SHARE: return dg_has(c->num) ? json_real(c->num) : json_null();
-    case DG_CELL_BOOL: return json_boolean(c->i);
+    case CLI_CELL_TEXT: return json_string(c->text);
+    case CLI_CELL_INT: return json_integer(c->i);
+    case CLI_CELL_NUMBER:
+    case CLI_CELL_MONEY:
+    case CLI_CELL_SHARE: return dg_has(c->num) ? json_real(c->num) : json_null();
+    case CLI_CELL_BOOL: return json_boolean(c->i);
     default: return json_null();
     }
 }
 
-json_t *dg_table_json(const dg_table *t)
+json_t *cli_table_json(const cli_table *t)
 {
     if (t->oom)
         return NULL;
@@ -457,7 +457,7 @@ json_t *dg_table_json(const dg_table *t)
     return arr;
 }
 
-json_t *dg_json_document(void)
+json_t *cli_json_document(void)
 {
     json_t *doc = json_object();
     json_t *hdr = json_pack("{s:s, s:i}", "version", DG_VERSION, "schema",
@@ -474,7 +474,7 @@ json_t *dg_json_document(void)
     return doc;
 }
 
-bool dg_json_write(json_t *doc, FILE *out)
+bool cli_json_emit(json_t *doc, FILE *out)
 {
     if (!doc)
         return false;

@@ -3,8 +3,8 @@
  * JSON by a table of writers, so that every command shares one walk over
  * its results and one look.
  */
-#ifndef DG_OUTPUT_H
-#define DG_OUTPUT_H
+#ifndef CLI_OUTPUT_H
+#define CLI_OUTPUT_H
 
 #include "dealgraph/dealgraph.h"
 
@@ -12,77 +12,77 @@
 #include <stdio.h>
 
 typedef enum {
-    DG_CELL_NONE,  /* empty in text, null in JSON */
-    DG_CELL_TEXT,
-    DG_CELL_INT,
-    DG_CELL_NUMBER, /* a plain number, 4 significant decimals in text */
-    DG_CELL_MONEY,  /* USD; NaN prints "undisclosed" and is null in JSON */
-    DG_CELL_SHARE,  /* a fraction; "12.3%" in text, 0.123 in JSON */
-    DG_CELL_BOOL,
-} dg_cell_type;
+    CLI_CELL_NONE,  /* empty in text, null in JSON */
+    CLI_CELL_TEXT,
+    CLI_CELL_INT,
+    CLI_CELL_NUMBER, /* a plain number, 4 significant decimals in text */
+    CLI_CELL_MONEY,  /* USD; NaN prints "undisclosed" and is null in JSON */
+    CLI_CELL_SHARE,  /* a fraction; "12.3%" in text, 0.123 in JSON */
+    CLI_CELL_BOOL,
+} cli_cell_type;
 
-typedef struct dg_cell {
-    dg_cell_type type;
+typedef struct cli_cell {
+    cli_cell_type type;
     char *text; /* owned by the table */
     double num;
     long long i;
-} dg_cell;
+} cli_cell;
 
-typedef struct dg_column {
+typedef struct cli_column {
     const char *key;   /* JSON and CSV name: "direct_inflow_share" */
     const char *title; /* text and Markdown heading: "inflow from focus" */
-} dg_column;
+} cli_column;
 
-typedef struct dg_table {
-    const dg_column *columns; /* the caller's, static */
+typedef struct cli_table {
+    const cli_column *columns; /* the caller's, static */
     size_t ncols;
-    dg_cell *cells; /* nrows * ncols, row-major */
+    cli_cell *cells; /* nrows * ncols, row-major */
     size_t nrows, cap_rows;
     bool oom;
-} dg_table;
+} cli_table;
 
-void dg_table_init(dg_table *t, const dg_column *columns, size_t ncols);
-void dg_table_finish(dg_table *t);
+void cli_table_init(cli_table *t, const cli_column *columns, size_t ncols);
+void cli_table_finish(cli_table *t);
 /* Starts a new row of empty cells; set them with the setters below. */
-void dg_table_row(dg_table *t);
-void dg_table_text(dg_table *t, size_t col, const char *text);
-void dg_table_int(dg_table *t, size_t col, long long v);
-void dg_table_number(dg_table *t, size_t col, double v);
-void dg_table_money(dg_table *t, size_t col, double v);
-void dg_table_share(dg_table *t, size_t col, double v);
-void dg_table_bool(dg_table *t, size_t col, bool v);
+void cli_table_row(cli_table *t);
+void cli_table_text(cli_table *t, size_t col, const char *text);
+void cli_table_int(cli_table *t, size_t col, long long v);
+void cli_table_number(cli_table *t, size_t col, double v);
+void cli_table_money(cli_table *t, size_t col, double v);
+void cli_table_share(cli_table *t, size_t col, double v);
+void cli_table_bool(cli_table *t, size_t col, bool v);
 
 typedef enum {
-    DG_OUT_TEXT,
-    DG_OUT_MD,
-    DG_OUT_CSV,
-    DG_OUT_JSON,
-    DG_OUT_HTML,
-} dg_out_format;
+    CLI_OUT_TEXT,
+    CLI_OUT_MD,
+    CLI_OUT_CSV,
+    CLI_OUT_JSON,
+    CLI_OUT_HTML,
+} cli_out_format;
 
-bool dg_out_format_parse(const char *text, dg_out_format *out);
-const char *dg_out_format_name(dg_out_format f);
+bool cli_out_format_parse(const char *text, cli_out_format *out);
+const char *cli_out_format_name(cli_out_format f);
 
 /* Writes the table in a row-oriented format (text, md, csv); returns
  * false on a write error. */
-bool dg_table_write(const dg_table *t, dg_out_format f, FILE *out);
+bool cli_table_emit(const cli_table *t, cli_out_format f, FILE *out);
 /* The table as a JSON array of objects keyed by column key. New
  * reference; NULL when memory runs out. */
-json_t *dg_table_json(const dg_table *t);
+json_t *cli_table_json(const cli_table *t);
 
 /* A new JSON document with the "dealgraph": {version, schema} header. */
-json_t *dg_json_document(void);
+json_t *cli_json_document(void);
 /* Writes a JSON document deterministically (keys in insertion order,
  * two-space indent, a final newline). false on a write error. */
-bool dg_json_write(json_t *doc, FILE *out);
+bool cli_json_emit(json_t *doc, FILE *out);
 /* JSON for a money amount: a number, or null when NaN. */
-json_t *dg_json_money(double v);
+json_t *cli_json_money(double v);
 /* JSON for a date: "2025-09-22", or null when unset. */
-json_t *dg_json_date(dg_date d);
+json_t *cli_json_date(dg_date d);
 /* JSON for text that may not be UTF-8, such as a file name from the
  * command line (jansson refuses such a string): each byte that is not
  * part of valid UTF-8 becomes U+FFFD. null for NULL; NULL when memory
  * runs out. */
-json_t *dg_json_text(const char *s);
+json_t *cli_json_text(const char *s);
 
 #endif
