@@ -7,6 +7,7 @@
 #define DG_CLI_H
 
 #include "dealgraph/dealgraph.h"
+#include "doc.h"
 #include "output.h"
 
 #include <getopt.h>
@@ -19,14 +20,7 @@ enum {
     EXIT_TROUBLE = 2, /* bad usage, unreadable or invalid input */
 };
 
-typedef struct cli_command {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary; /* one line for `dealgraph --help` */
-} cli_command;
-
 int cmd_lint(int argc, char **argv);
-int cmd_summary(int argc, char **argv);
 int cmd_loops(int argc, char **argv);
 int cmd_exposure(int argc, char **argv);
 int cmd_stress(int argc, char **argv);
@@ -54,7 +48,115 @@ typedef struct cli_common {
     const char *output; /* -o FILE; NULL = stdout */
     dg_filter filter;
     dg_load_options load;
+    const char *focus; /* --focus NAME; NULL = the ledger's own */
 } cli_common;
+
+/* ---- the command driver --------------------------------------------------
+ *
+ * A command is a table row: its name, help, formats, which shared options
+ * it takes, its own options as a table, and either `build` (the driver
+ * loads the one ledger, builds the document, writes it) or `run` (the
+ * command does the rest itself: several ledgers, a picture, a stream).
+ * The driver parses every option, rejects bad values with one line and
+ * exit 2, and writes `--help` from the tables. */
+
+/* Groups of shared options a command takes (cli_command.shared). */
+enum {
+    CLI_SHARE_FORMAT = 1u << 0,    /* --format (from cli_command.formats) */
+    CLI_SHARE_OUTPUT = 1u << 1,    /* -o, --output */
+    CLI_SHARE_FILTERS = 1u << 2,   /* --min-status, --kinds, --as-of,
+                                      --amounts */
+    CLI_SHARE_COMPANIES = 1u << 3, /* --companies */
+    CLI_SHARE_FOCUS = 1u << 4,     /* --focus */
+    CLI_SHARE_ANALYSIS = CLI_SHARE_FORMAT | CLI_SHARE_OUTPUT |
+                         CLI_SHARE_FILTERS | CLI_SHARE_COMPANIES,
+};
+
+/* What a value parser knows of its option: the option's words for a bad
+ * value ("'X' is not <what>; <how>"), bounds and choices. */
+typedef struct cli_value {
+    const char *what;            /* "a loop length" */
+    const char *how;             /* "give a whole number of at least 2" */
+    double min, max;             /* accepted range, inclusive */
+    const char *const *choices;  /* cli_parse_choice: NULL-terminated */
+} cli_value;
+
+struct cli_option;
+/* Parses `arg` into `dst`; false after printing the error. */
+typedef bool (*cli_parse_fn)(const char *cmd, const struct cli_option *o,
+                             const char *arg, void *dst);
+
+typedef struct cli_option {
+    const char *name;       /* long name: "max-len"; NULL ends a table */
+    int short_name;         /* 'o', or 0 */
+    const char *arg;        /* the value's name in help ("N"); NULL: a flag
+                               (dst is a bool set to true) */
+    const char *help;       /* one sentence or two; wrapped in --help */
+    cli_parse_fn parse;     /* NULL for a flag */
+    size_t offset;          /* of the value in the command's options */
+    const cli_value *value; /* for the parser; may be NULL */
+} cli_option;
+
+/* The parsers. string: const char *; count: size_t (whole, in range);
+ * u64: uint64_t; number: double (in range); money: double (a money
+ * value, in range); date: dg_date; choice: int (index in choices). */
+bool cli_parse_string(const char *cmd, const cli_option *o, const char *arg,
+                      void *dst);
+bool cli_parse_count(const char *cmd, const cli_option *o, const char *arg,
+                     void *dst);
+bool cli_parse_u64(const char *cmd, const cli_option *o, const char *arg,
+                   void *dst);
+bool cli_parse_number(const char *cmd, const cli_option *o, const char *arg,
+                      void *dst);
+bool cli_parse_money(const char *cmd, const cli_option *o, const char *arg,
+                     void *dst);
+bool cli_parse_date(const char *cmd, const cli_option *o, const char *arg,
+                    void *dst);
+bool cli_parse_choice(const char *cmd, const cli_option *o, const char *arg,
+                      void *dst);
+
+typedef struct cli_command {
+    const char *name;
+    const char *summary; /* one line for `dealgraph --help` */
+    const char *usage;   /* after "dealgraph NAME ": "[OPTIONS] FILE" */
+    const char *about;   /* what it does, lines of at most 72 columns */
+    const char *exits;   /* the exit codes, for the end of --help */
+    unsigned formats;    /* DOC_* bits it writes; the default is text */
+    unsigned shared;     /* CLI_SHARE_* */
+    const cli_option *options; /* its own; NULL or ended by {NULL} */
+    size_t opts_size;    /* sizeof its options struct (0: none) */
+    void (*defaults)(void *opts); /* may be NULL: all zero */
+    /* The document of one ledger, built into `d` (the driver writes it).
+     * Returns EXIT_OK, EXIT_FINDING, or EXIT_TROUBLE after printing. */
+    int (*build)(cli_doc *d, const dg_ledger *l, const cli_common *c,
+                 const void *opts);
+    /* Or the whole command, given its positional arguments. */
+    int (*run)(const cli_common *c, const void *opts, int argc,
+               char **argv);
+    /* TRANSITION: a command not yet on the driver parses its own
+     * arguments (argv[0] is its name). Goes when every command is on. */
+    int (*legacy)(int argc, char **argv);
+} cli_command;
+
+/* The commands, in the order `dealgraph --help` lists them (main.c). */
+extern const cli_command *const cli_commands[];
+extern const size_t cli_ncommands;
+
+/* Runs a command on its arguments (argv[0] is the command's name). */
+int cli_dispatch(const cli_command *cmd, int argc, char **argv);
+
+/* A `build` command's document of `l` as a part of another document (the
+ * report's sections): its own options from `args` (NULL-terminated, as on
+ * the command line: {"--null", "200", NULL}; at most 14), the shared ones
+ * and the format from c. Returns the build's exit code. */
+int cli_build_part(const cli_command *cmd, const char *const *args,
+                   cli_doc *d, const dg_ledger *l, const cli_common *c);
+
+/* The focal company of `l` for a command: --focus, else the ledger's own;
+ * prints the error and returns false when there is none or it names no
+ * company. */
+bool cli_focus(const dg_ledger *l, const cli_common *c, const char *cmd,
+               size_t *focus);
 
 /* The long options of cli_common, to splice into a command's table. */
 #define CLI_COMMON_OPTIONS                                            \

@@ -3,27 +3,14 @@
  * by status, undisclosed legs counted apart.
  */
 #include "cli.h"
+#include "dealgraph/text.h"
 
 #include <string.h>
 
-static const char help[] =
-    "usage: dealgraph summary [OPTIONS] FILE\n"
-    "\n"
+static const char about[] =
     "Counts the companies, legs and deals of a ledger and totals the legs'\n"
     "value by kind and by status. Legs without a value under the amount\n"
-    "scenario are counted apart as undisclosed, never as zero.\n"
-    "\n"
-    "  --format text|md|json   output format (default text)\n"
-    "  -o, --output FILE       write there instead of standard output\n"
-    "  --min-status STATUS     keep legs at least this firm (completed,\n"
-    "                          definitive, announced, reported, loi, talks)\n"
-    "  --kinds K1,K2           keep legs of these kinds\n"
-    "  --as-of DATE            keep legs announced on or before DATE\n"
-    "  --amounts SCENARIO      disclosed (default), low, mid or high: fill\n"
-    "                          undisclosed legs from their estimate range\n"
-    "  --companies FILE        the companies file of a CSV ledger\n"
-    "\n"
-    "Exit codes: 0 success, 2 bad usage or unreadable or invalid input.\n";
+    "scenario are counted apart as undisclosed, never as zero.";
 
 static const cli_column columns[] = {
     {"group", "group"},
@@ -82,137 +69,118 @@ static json_t *summary_json(const dg_ledger *l, const dg_summary *s,
     return doc;
 }
 
-static bool summary_text(FILE *out, const dg_ledger *l, const dg_summary *s,
-                         const dg_filter *f, cli_out_format fmt)
-{
-    char d1[16], d2[16];
-    bool md = fmt == CLI_OUT_MD;
-    if (md)
-        fprintf(out, "## Summary of %s\n\n", l->title ? l->title : l->path);
-    else
-        fprintf(out, "%s%s%s\n", l->path, l->title ? ": " : "",
-                l->title ? l->title : "");
-    fprintf(out, "%s%zu companies, %zu legs in %zu deals", md ? "" : "  ",
-            s->companies, s->legs, s->deals);
-    if (s->legs)
-        fprintf(out, ", announced %s to %s",
-                dg_date_format(s->first, d1, sizeof d1),
-                dg_date_format(s->last, d2, sizeof d2));
-    fprintf(out, "%s\n", md ? "  " : "");
-    fprintf(out, "%samounts: %s", md ? "" : "  ", dg_amounts_name(f->amounts));
-    if (l->focus)
-        fprintf(out, "; focus: %s", l->focus);
-    if (dg_date_valid(l->as_of))
-        fprintf(out, "; ledger as of %s", dg_date_format(l->as_of, d1, sizeof d1));
-    fprintf(out, "%s\n", md ? "  " : "");
-    fprintf(out,
-            "%s%zu legs are ceilings (up to), %zu are per year, %zu have only "
-            "an estimate range\n\n",
-            md ? "" : "  ", s->upto_legs, s->per_year_legs, s->estimated_legs);
-
-    cli_table t;
-    bool ok = true;
-    cli_table_init(&t, columns, 4);
-    for (int k = 0; k < DG_KIND_COUNT; k++)
-        if (s->by_kind[k].legs)
-            add_row(&t, dg_kind_name((dg_kind)k), &s->by_kind[k]);
-    add_row(&t, "all kinds", &s->all);
-    if (md)
-        fputs("### By kind\n\n", out);
-    else
-        fputs("By kind\n", out);
-    ok = cli_table_write(&t, fmt, out) && ok;
-    cli_table_finish(&t);
-
-    cli_table_init(&t, columns, 4);
-    for (int k = 0; k < DG_STATUS_COUNT; k++)
-        if (s->by_status[k].legs)
-            add_row(&t, dg_status_name((dg_status)k), &s->by_status[k]);
-    add_row(&t, "all statuses", &s->all);
-    fputs(md ? "\n### By status\n\n" : "\nBy status (firmest first)\n", out);
-    ok = cli_table_write(&t, fmt, out) && ok;
-    cli_table_finish(&t);
-    if (s->all.undisclosed)
-        fprintf(out,
-                "\n%zu legs have no disclosed value and are left out of the "
-                "values above%s.\n",
-                s->all.undisclosed,
-                f->amounts == DG_AMOUNTS_DISCLOSED
-                    ? " (--amounts low|mid|high fills those with estimates)"
-                    : "");
-    if (s->per_year_legs)
-        fprintf(out,
-                "Per-year amounts are added as given (one year's value).\n");
-    return ok;
-}
-
-bool report_summary(const dg_ledger *l, const cli_common *c, FILE *out,
-                    json_t **json)
+/* The summary of `l` as a document: lines, a table by kind, a table by
+ * status, notes on what the totals leave out. */
+static bool summary_document(cli_doc *d, const dg_ledger *l, const cli_common *c)
 {
     dg_summary s;
     if (dg_summary_compute(l, &c->filter, &s) != DG_OK) {
         cli_error("summary: out of memory");
         return false;
     }
-    if (json) {
-        *json = summary_json(l, &s, &c->filter);
-        if (!*json)
-            cli_out_of_memory();
-        return *json != NULL;
-    }
-    return summary_text(out, l, &s, &c->filter, c->format);
+    char d1[16], d2[16];
+    doc_json(d, summary_json(l, &s, &c->filter));
+    /* the terminal's title names the file; a page's, the ledger */
+    doc_only(d, DOC_TEXT);
+    doc_heading(d, 2, "%s%s%s", l->path, l->title ? ": " : "",
+                l->title ? l->title : "");
+    doc_only(d, DOC_MD | DOC_HTML);
+    doc_heading(d, 2, "Summary of %s", l->title ? l->title : l->path);
+    doc_only(d, 0);
+    if (s.legs)
+        doc_line(d, "%zu companies, %zu legs in %zu deals, announced %s to %s",
+                 s.companies, s.legs, s.deals,
+                 dg_date_format(s.first, d1, sizeof d1),
+                 dg_date_format(s.last, d2, sizeof d2));
+    else
+        doc_line(d, "%zu companies, %zu legs in %zu deals", s.companies,
+                 s.legs, s.deals);
+    doc_line(d, "amounts: %s%s%s%s%s", dg_amounts_name(c->filter.amounts),
+             l->focus ? "; focus: " : "", l->focus ? l->focus : "",
+             dg_date_valid(l->as_of) ? "; ledger as of " : "",
+             dg_date_valid(l->as_of)
+                 ? dg_date_format(l->as_of, d1, sizeof d1)
+                 : "");
+    doc_line(d,
+             "%zu legs are ceilings (up to), %zu are per year, %zu have only "
+             "an estimate range",
+             s.upto_legs, s.per_year_legs, s.estimated_legs);
+
+    cli_table t;
+    cli_table_init(&t, columns, 4);
+    for (int k = 0; k < DG_KIND_COUNT; k++)
+        if (s.by_kind[k].legs)
+            add_row(&t, dg_kind_name((dg_kind)k), &s.by_kind[k]);
+    add_row(&t, "all kinds", &s.all);
+    doc_heading(d, 3, "By kind");
+    doc_table(d, &t, DOC_HUMAN);
+
+    cli_table_init(&t, columns, 4);
+    for (int k = 0; k < DG_STATUS_COUNT; k++)
+        if (s.by_status[k].legs)
+            add_row(&t, dg_status_name((dg_status)k), &s.by_status[k]);
+    add_row(&t, "all statuses", &s.all);
+    doc_heading(d, 3, "By status (firmest first)");
+    doc_table(d, &t, DOC_HUMAN);
+
+    /* what the totals leave out, as one paragraph */
+    dg_buf left;
+    dg_buf_init(&left);
+    if (s.all.undisclosed)
+        dg_buf_printf(&left,
+                      "%zu legs have no disclosed value and are left out of "
+                      "the values above%s.",
+                      s.all.undisclosed,
+                      c->filter.amounts == DG_AMOUNTS_DISCLOSED
+                          ? " (--amounts low|mid|high fills those with "
+                            "estimates)"
+                          : "");
+    if (s.per_year_legs)
+        dg_buf_printf(&left, "%sPer-year amounts are added as given (one "
+                             "year's value).",
+                      left.len ? "\n" : "");
+    if (left.oom)
+        d->oom = true;
+    else if (left.len)
+        doc_para(d, "%s", left.data);
+    dg_buf_finish(&left);
+    return true;
 }
 
-int cmd_summary(int argc, char **argv)
+bool report_summary(const dg_ledger *l, const cli_common *c, FILE *out,
+                    json_t **json)
 {
-    static const struct option options[] = {
-        CLI_COMMON_OPTIONS,
-        {NULL, 0, NULL, 0},
-    };
-    cli_common c;
-    cli_common_init(&c, (1u << CLI_OUT_TEXT) | (1u << CLI_OUT_MD) |
-                            (1u << CLI_OUT_JSON));
-    int opt;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "f:o:h", options, NULL)) != -1) {
-        if (opt == 'h') {
-            cli_help(help);
-            return EXIT_OK;
-        }
-        if (opt == '?')
-            return cli_bad_option("summary", argv);
-        int r = cli_common_option(&c, "summary", opt, optarg);
-        if (r < 0)
-            return EXIT_TROUBLE;
-        if (r == 0)
-            return cli_bad_option("summary", argv);
+    cli_doc d;
+    doc_init(&d);
+    bool ok = summary_document(&d, l, c);
+    if (ok && json) {
+        *json = d.json;
+        d.json = NULL;
+        if (!*json)
+            cli_out_of_memory();
+        ok = *json != NULL;
+    } else if (ok) {
+        ok = doc_write(&d, c->format, out);
     }
-    dg_ledger *l = cli_load_one(&c, "summary", "FILE", argc, argv);
-    if (!l)
-        return EXIT_TROUBLE;
-    dg_summary s;
-    int code = EXIT_OK;
-    if (dg_summary_compute(l, &c.filter, &s) != DG_OK) {
-        cli_error("summary: out of memory");
-        dg_ledger_destroy(l);
-        return EXIT_TROUBLE;
-    }
-    cli_output out;
-    if (!cli_output_open_as(&out, &c)) {
-        dg_ledger_destroy(l);
-        return EXIT_TROUBLE;
-    }
-    bool ok;
-    if (c.format == CLI_OUT_JSON) {
-        json_t *doc = summary_json(l, &s, &c.filter);
-        ok = cli_json_write(doc, out.f);
-        json_decref(doc);
-    } else {
-        ok = summary_text(out.f, l, &s, &c.filter, c.format);
-    }
-    if (!cli_output_close(&out, ok))
-        code = EXIT_TROUBLE;
-    dg_ledger_destroy(l);
-    return code;
+    doc_finish(&d);
+    return ok;
 }
+
+static int summary_build(cli_doc *d, const dg_ledger *l, const cli_common *c,
+                         const void *opts)
+{
+    (void)opts;
+    return summary_document(d, l, c) ? EXIT_OK : EXIT_TROUBLE;
+}
+
+const cli_command cli_cmd_summary = {
+    .name = "summary",
+    .summary = "companies, legs, totals by kind and status",
+    .usage = "[OPTIONS] FILE",
+    .about = about,
+    .exits = "Exit codes: 0 success, 2 bad usage or unreadable or invalid "
+             "input.",
+    .formats = DOC_TEXT | DOC_MD | DOC_JSON,
+    .shared = CLI_SHARE_ANALYSIS,
+    .build = summary_build,
+};

@@ -1,26 +1,40 @@
 /*
- * main.c - the dealgraph executable: a table of commands, each in a file
- * of its own (cmd_*.c).
+ * main.c - the dealgraph executable: the table of commands, each in a
+ * file of its own (cmd_*.c), run by the driver (driver.c).
  */
 #include "cli.h"
 
 #include <locale.h>
 #include <string.h>
 
-static const cli_command commands[] = {
-    {"lint", cmd_lint, "validate ledgers; problems as FILE:LINE: message"},
-    {"summary", cmd_summary, "companies, legs, totals by kind and status"},
-    {"loops", cmd_loops, "closed value loops, ranked by value"},
-    {"exposure", cmd_exposure, "dependence on the focal company"},
-    {"stress", cmd_stress, "losses when the focal company cannot pay"},
-    {"render", cmd_render, "Graphviz picture: SVG, PNG, PDF or annotated DOT"},
-    {"check", cmd_check, "CI gate: exit 1 when a rule is broken"},
-    {"diff", cmd_diff, "what changed between two ledgers: legs, loops, exposure"},
-    {"report", cmd_report, "everything above in one document (text, md, json, html)"},
+extern const cli_command cli_cmd_summary;
+
+#define LEGACY(n, fn, s) \
+    static const cli_command cli_cmd_##fn = {.name = n, .summary = s, \
+                                             .legacy = cmd_##fn}
+LEGACY("lint", lint, "validate ledgers; problems as FILE:LINE: message");
+LEGACY("loops", loops, "closed value loops, ranked by value");
+LEGACY("exposure", exposure, "dependence on the focal company");
+LEGACY("stress", stress, "losses when the focal company cannot pay");
+LEGACY("render", render, "Graphviz picture: SVG, PNG, PDF or annotated DOT");
+LEGACY("check", check, "CI gate: exit 1 when a rule is broken");
+LEGACY("diff", diff, "what changed between two ledgers: legs, loops, exposure");
+LEGACY("report", report, "everything above in one document (text, md, json, html)");
+
+const cli_command *const cli_commands[] = {
+    &cli_cmd_lint,
+    &cli_cmd_summary,
+    &cli_cmd_loops,
+    &cli_cmd_exposure,
+    &cli_cmd_stress,
+    &cli_cmd_render,
+    &cli_cmd_check,
+    &cli_cmd_diff,
+    &cli_cmd_report,
     /* @commands */
 };
 
-static const size_t ncommands = sizeof commands / sizeof commands[0];
+const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
 
 static void usage(FILE *out)
 {
@@ -31,13 +45,22 @@ static void usage(FILE *out)
             "finds its closed value loops and measures exposure to one company.\n"
             "\n"
             "commands:\n");
-    for (size_t i = 0; i < ncommands; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    for (size_t i = 0; i < cli_ncommands; i++)
+        fprintf(out, "  %-10s %s\n", cli_commands[i]->name,
+                cli_commands[i]->summary);
     fprintf(out,
             "\n"
             "'dealgraph COMMAND --help' describes a command.\n"
             "Exit codes: 0 success, 1 a finding (lint error, broken rule,\n"
             "change), 2 bad usage or unreadable input.\n");
+}
+
+static const cli_command *find(const char *name)
+{
+    for (size_t i = 0; i < cli_ncommands; i++)
+        if (strcmp(cli_commands[i]->name, name) == 0)
+            return cli_commands[i];
+    return NULL;
 }
 
 int main(int argc, char **argv)
@@ -53,13 +76,12 @@ int main(int argc, char **argv)
     const char *name = argv[1];
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
         strcmp(name, "help") == 0) {
-        if (strcmp(name, "help") == 0 && argc > 2) {
-            for (size_t i = 0; i < ncommands; i++) {
-                if (strcmp(commands[i].name, argv[2]) == 0) {
-                    char *args[] = {argv[2], "--help", NULL};
-                    return commands[i].run(2, args);
-                }
-            }
+        const cli_command *cmd = argc > 2 && strcmp(name, "help") == 0
+                                     ? find(argv[2])
+                                     : NULL;
+        if (cmd) {
+            char *args[] = {argv[2], "--help", NULL};
+            return cli_dispatch(cmd, 2, args);
         }
         usage(stdout);
         return EXIT_OK;
@@ -68,9 +90,9 @@ int main(int argc, char **argv)
         printf("dealgraph %s (JSON schema %d)\n", DG_VERSION, DG_JSON_SCHEMA);
         return EXIT_OK;
     }
-    for (size_t i = 0; i < ncommands; i++)
-        if (strcmp(commands[i].name, name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+    const cli_command *cmd = find(name);
+    if (cmd)
+        return cli_dispatch(cmd, argc - 1, argv + 1);
     cli_error("unknown command '%s'; see 'dealgraph --help'", name);
     return EXIT_TROUBLE;
 }

@@ -65,6 +65,13 @@ void cli_table_text(cli_table *t, size_t col, const char *text)
     }
 }
 
+void cli_table_strong(cli_table *t, size_t col)
+{
+    if (t->oom || t->nrows == 0 || col >= t->ncols)
+        return;
+    t->cells[(t->nrows - 1) * t->ncols + col].strong = true;
+}
+
 void cli_table_int(cli_table *t, size_t col, long long v)
 {
     cli_cell *c = cell(t, col);
@@ -300,11 +307,58 @@ static void md_row(writer_state *s, const cli_cell *cells)
     fputc('|', s->out);
     for (size_t c = 0; c < s->t->ncols; c++) {
         human(&cells[c], &s->cell);
-        fputc(' ', s->out);
-        md_escape(s->out, s->cell.data ? s->cell.data : "");
-        fputs(" |", s->out);
+        const char *v = s->cell.data ? s->cell.data : "";
+        bool strong = cells[c].strong && *v;
+        fputs(strong ? " **" : " ", s->out);
+        md_escape(s->out, v);
+        fputs(strong ? "** |" : " |", s->out);
     }
     fputc('\n', s->out);
+}
+
+void cli_html_escape(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        default: fputc(*s, out);
+        }
+    }
+}
+
+static void html_begin(writer_state *s)
+{
+    fputs("<div class=\"table\"><table>\n<thead><tr>", s->out);
+    for (size_t c = 0; c < s->t->ncols; c++) {
+        fputs(s->right[c] ? "<th class=\"num\">" : "<th>", s->out);
+        cli_html_escape(s->out, s->t->columns[c].title);
+        fputs("</th>", s->out);
+    }
+    fputs("</tr></thead>\n<tbody>\n", s->out);
+}
+
+static void html_row(writer_state *s, const cli_cell *cells)
+{
+    fputs("<tr>", s->out);
+    for (size_t c = 0; c < s->t->ncols; c++) {
+        human(&cells[c], &s->cell);
+        fputs(s->right[c] ? "<td class=\"num\">" : "<td>", s->out);
+        if (cells[c].strong)
+            fputs("<strong>", s->out);
+        cli_html_escape(s->out, s->cell.data ? s->cell.data : "");
+        if (cells[c].strong)
+            fputs("</strong>", s->out);
+        fputs("</td>", s->out);
+    }
+    fputs("</tr>\n", s->out);
+}
+
+static void html_end(writer_state *s)
+{
+    fputs("</tbody>\n</table></div>\n", s->out);
 }
 
 static void csv_field(FILE *out, const char *v)
@@ -349,6 +403,7 @@ static const writer writers[] = {
     {CLI_OUT_TEXT, text_begin, text_row, no_end},
     {CLI_OUT_MD, md_begin, md_row, no_end},
     {CLI_OUT_CSV, csv_begin, csv_row, no_end},
+    {CLI_OUT_HTML, html_begin, html_row, html_end},
 };
 
 bool cli_table_emit(const cli_table *t, cli_out_format f, FILE *out)

@@ -26,6 +26,7 @@ typedef struct cli_cell {
     char *text; /* owned by the table */
     double num;
     long long i;
+    bool strong; /* set in bold where the format has bold (md, html) */
 } cli_cell;
 
 typedef struct cli_column {
@@ -51,6 +52,8 @@ void cli_table_number(cli_table *t, size_t col, double v);
 void cli_table_money(cli_table *t, size_t col, double v);
 void cli_table_share(cli_table *t, size_t col, double v);
 void cli_table_bool(cli_table *t, size_t col, bool v);
+/* Sets the current row's cell `col` in bold (md, html). */
+void cli_table_strong(cli_table *t, size_t col);
 
 typedef enum {
     CLI_OUT_TEXT,
@@ -63,8 +66,8 @@ typedef enum {
 bool cli_out_format_parse(const char *text, cli_out_format *out);
 const char *cli_out_format_name(cli_out_format f);
 
-/* Writes the table in a row-oriented format (text, md, csv); returns
- * false on a write error. */
+/* Writes the table in a row-oriented format (text, md, csv, html);
+ * returns false on a write error. */
 bool cli_table_emit(const cli_table *t, cli_out_format f, FILE *out);
 /* The table as a JSON array of objects keyed by column key. New
  * reference; NULL when memory runs out. */
@@ -84,5 +87,8 @@ json_t *cli_json_date(dg_date d);
  * part of valid UTF-8 becomes U+FFFD. null for NULL; NULL when memory
  * runs out. */
 json_t *cli_json_text(const char *s);
+
+/* Writes text with &, <, > and " escaped for HTML. */
+void cli_html_escape(FILE *out, const char *s);
 
 #endif
