@@ -224,7 +224,7 @@ static void check_legs(const dg_ledger *l, dg_diags *diags)
     free(v);
     for (size_t i = 0; i < n; i++) {
         const dg_leg *g = &l->legs[i];
-        if (!dg_has(g->amount) && (g->upto || g->per_year))
+        if (!dg_has(g->amount) && (g->upto || g->per != DG_PER_TOTAL))
             dg_diags_add(diags, DG_SEV_WARNING, l->legs_file, g->line,
                          "%s has no effect without a disclosed amount",
                          g->upto ? "upto" : "per");

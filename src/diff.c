@@ -240,9 +240,9 @@ static void compare_legs(const dg_leg *a, const dg_leg *b, changes *c)
     if (!same_num(a->amount_high, b->amount_high))
         note(c, "amount_high", money_text(a->amount_high),
              money_text(b->amount_high));
-    if (a->per_year != b->per_year)
-        note(c, "per", dg_strdup(a->per_year ? "year" : ""),
-             dg_strdup(b->per_year ? "year" : ""));
+    if (a->per != b->per)
+        note(c, "per", dg_strdup(a->per ? dg_per_name(a->per) : ""),
+             dg_strdup(b->per ? dg_per_name(b->per) : ""));
     if (a->upto != b->upto)
         note(c, "upto", bool_text(a->upto), bool_text(b->upto));
     if (a->status != b->status)

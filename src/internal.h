@@ -92,10 +92,12 @@ int dg_company_set(dg_company *c, const char *name, const char *value,
 int dg_graph_set(dg_ledger *l, const char *name, const char *value,
                  const dg_where *w);
 
-/* Leg attribute names in the documented order (for CSV headers and the
- * DOT writer); NULL-terminated. */
-extern const char *const dg_leg_fields[];
-extern const char *const dg_company_fields[];
+
+/* Resolves `supersedes` to legs and sets each leg's `ends` and
+ * `superseded_by` (link.c). Errors (a name that is no leg or deal, a leg
+ * replacing later money, a repeated leg id) go to diags. DG_OK or
+ * DG_ENOMEM. */
+int dg_ledger_link(dg_ledger *l, dg_diags *diags);
 
 /* ---- loaders on text (load_dot.c, load_csv.c) ---------------------------- */
 

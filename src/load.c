@@ -90,6 +90,8 @@ static bool looks_like_dot(const char *s)
 static dg_ledger *finish(dg_ledger *l, int rc, size_t errors_before,
                          dg_diags *diags, int *status)
 {
+    if (rc == DG_OK && l)
+        rc = dg_ledger_link(l, diags);
     if (rc == DG_OK && l) {
         dg_ledger_check(l, diags);
         if (diags->oom)

@@ -124,8 +124,20 @@ dg_ledger *dg_ledger_create(void)
     return l;
 }
 
+static void series_clear(dg_series *s)
+{
+    free(s->points);
+    s->points = NULL;
+    s->n = 0;
+}
+
 static void company_clear(dg_company *c)
 {
+    series_clear(&c->revenue);
+    series_clear(&c->capex_by_year);
+    series_clear(&c->ebitda_by_year);
+    series_clear(&c->ocf);
+    series_clear(&c->debt);
     free(c->name);
     free(c->label);
     free(c->equity_basis);
@@ -140,7 +152,20 @@ void dg_leg_clear(dg_leg *leg)
     free(leg->deal);
     free(leg->source);
     free(leg->note);
-    leg->deal = leg->source = leg->note = NULL;
+    free(leg->url);
+    free(leg->id);
+    free(leg->ended_why);
+    free(leg->estimate_by);
+    free(leg->weights);
+    for (size_t k = 0; k < leg->nsupersedes; k++)
+        free(leg->supersedes[k]);
+    free(leg->supersedes);
+    leg->deal = leg->source = leg->note = leg->url = leg->id = NULL;
+    leg->ended_why = leg->estimate_by = NULL;
+    leg->weights = NULL;
+    leg->nweights = 0;
+    leg->supersedes = NULL;
+    leg->nsupersedes = 0;
 }
 
 void dg_ledger_destroy(dg_ledger *l)
@@ -185,6 +210,7 @@ void dg_company_init(dg_company *c)
     memset(c, 0, sizeof *c);
     c->equity = c->cash = c->outside_inflow = NAN;
     c->capex = c->ebitda = NAN;
+    c->rpo = NAN;
     c->equity_as_of = (dg_date){0, 0, 0};
     c->cash_as_of = (dg_date){0, 0, 0};
 }
@@ -240,7 +266,21 @@ void dg_leg_init(dg_leg *leg)
 {
     memset(leg, 0, sizeof *leg);
     leg->amount = leg->amount_low = leg->amount_high = NAN;
+    leg->funded = NAN;
     leg->status = DG_STATUS_TALKS;
+    leg->superseded_by = SIZE_MAX;
+}
+
+/* A copy of a string that may be NULL; *ok is cleared when memory runs
+ * out. */
+static char *dup_or_null(const char *s, bool *ok)
+{
+    if (!s)
+        return NULL;
+    char *d = dg_strdup(s);
+    if (!d)
+        *ok = false;
+    return d;
 }
 
 int dg_ledger_add_leg(dg_ledger *l, const dg_leg *leg)
@@ -258,11 +298,32 @@ int dg_ledger_add_leg(dg_ledger *l, const dg_leg *leg)
         l->cap_legs = cap;
     }
     dg_leg copy = *leg;
-    copy.deal = dg_strdup(leg->deal);
-    copy.source = dg_strdup(leg->source);
-    copy.note = dg_strdup(leg->note);
-    if ((leg->deal && !copy.deal) || (leg->source && !copy.source) ||
-        (leg->note && !copy.note)) {
+    bool ok = true;
+    copy.deal = dup_or_null(leg->deal, &ok);
+    copy.source = dup_or_null(leg->source, &ok);
+    copy.note = dup_or_null(leg->note, &ok);
+    copy.url = dup_or_null(leg->url, &ok);
+    copy.id = dup_or_null(leg->id, &ok);
+    copy.ended_why = dup_or_null(leg->ended_why, &ok);
+    copy.estimate_by = dup_or_null(leg->estimate_by, &ok);
+    copy.weights = NULL;
+    copy.supersedes = NULL;
+    copy.nsupersedes = 0;
+    if (leg->nweights) {
+        copy.weights = malloc(leg->nweights * sizeof *copy.weights);
+        if (copy.weights)
+            memcpy(copy.weights, leg->weights,
+                   leg->nweights * sizeof *copy.weights);
+        else
+            ok = false;
+    }
+    if (ok && leg->nsupersedes) {
+        copy.supersedes = calloc(leg->nsupersedes, sizeof *copy.supersedes);
+        ok = copy.supersedes != NULL;
+        for (size_t k = 0; ok && k < leg->nsupersedes; k++, copy.nsupersedes++)
+            ok = (copy.supersedes[k] = dg_strdup(leg->supersedes[k])) != NULL;
+    }
+    if (!ok) {
         dg_leg_clear(&copy);
         return DG_ENOMEM;
     }
@@ -316,8 +377,53 @@ bool dg_filter_keep(const dg_filter *f, const dg_leg *leg)
         return false;
     if (f->kinds && !(f->kinds & (1u << leg->kind)))
         return false;
-    if (dg_date_valid(f->as_of) && dg_date_cmp(leg->announced, f->as_of) > 0)
+    if (!dg_date_valid(f->as_of))
+        return !dg_date_valid(leg->ends); /* the ledger as it stands */
+    if (dg_date_cmp(leg->announced, f->as_of) > 0)
         return false;
+    /* ended by the date: on or before it */
+    return !dg_date_valid(leg->ends) || dg_date_cmp(leg->ends, f->as_of) > 0;
+}
+
+/* ---- figures by year and terms ------------------------------------------ */
+
+const char *dg_per_name(dg_per p)
+{
+    static const char *const names[] = {"total", "year", "month"};
+    return (unsigned)p <= DG_PER_MONTH ? names[p] : "?";
+}
+
+const char *dg_basis_name(dg_basis b)
+{
+    static const char *const names[] = {"actual", "guidance", "estimate"};
+    return (unsigned)b < DG_BASIS_COUNT ? names[b] : "?";
+}
+
+double dg_series_get(const dg_series *s, int year, dg_basis *basis)
+{
+    for (size_t k = 0; s && k < s->n; k++)
+        if (s->points[k].year == year) {
+            if (basis)
+                *basis = s->points[k].basis;
+            return s->points[k].value;
+        }
+    return NAN;
+}
+
+bool dg_term_parse(const char *text, int *months)
+{
+    size_t n = strlen(text);
+    if (n < 2 || (text[n - 1] != 'y' && text[n - 1] != 'm') ||
+        !(text[0] >= '0' && text[0] <= '9'))
+        return false;
+    char *end;
+    double v = strtod(text, &end);
+    if (end != text + n - 1 || !(v > 0))
+        return false;
+    double m = text[n - 1] == 'y' ? v * 12 : v;
+    if (m > 1200 || m < 1 || m != (double)(long)m)
+        return false;
+    *months = (int)m;
     return true;
 }
 

@@ -141,3 +141,31 @@ char *dg_money_format(double amount, char *buf, size_t n)
     snprintf(buf, n, "%s$%s%s", sign, num, units[u].unit);
     return buf;
 }
+
+char *dg_money_exact(double v, char *buf, size_t n)
+{
+    static const struct {
+        double scale;
+        const char *unit;
+    } units[] = {{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "K"}, {1, ""}};
+    const char *sign = v < 0 ? "-" : "";
+    double a = fabs(v);
+    for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+        if (a < units[u].scale && units[u].scale > 1)
+            continue;
+        for (int prec = 1; prec <= 17; prec++) {
+            char num[64];
+            snprintf(num, sizeof num, "%.*g%s", prec, a / units[u].scale,
+                     units[u].unit);
+            double back;
+            if (dg_money_parse(num, &back) && back == a &&
+                strlen(sign) + strlen(num) < n) {
+                strcpy(buf, sign);
+                strcat(buf, num);
+                return buf;
+            }
+        }
+    }
+    snprintf(buf, n, "%s%.17g", sign, a);
+    return buf;
+}

@@ -670,42 +670,27 @@ static void attr(dg_buf *b, bool *first, const char *name, const char *value)
     put_q(b, value);
 }
 
-/* An amount as the ledger can read it back exactly: "300B", "11.9B",
- * "1.67233T", the shortest such text. */
-static void amount_text(double v, char *buf, size_t n)
+/* Every attribute a leg or a company has in the ledger, in the documented
+ * order (dg_leg_fields, dg_company_fields), as the loaders read them
+ * back. A company's label is left to the picture. */
+static void ledger_attrs(dg_buf *b, bool *first, const dg_leg *leg,
+                         const dg_company *co)
 {
-    static const struct {
-        double scale;
-        const char *unit;
-    } units[] = {{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "K"}, {1, ""}};
-    const char *sign = v < 0 ? "-" : "";
-    double a = fabs(v);
-    for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
-        if (a < units[u].scale && units[u].scale > 1)
+    const char *const *names = leg ? dg_leg_fields : dg_company_fields;
+    dg_buf v;
+    dg_buf_init(&v);
+    for (size_t k = 0; names[k]; k++) {
+        if (co && strcmp(names[k], "label") == 0)
             continue;
-        for (int prec = 1; prec <= 17; prec++) {
-            char num[64];
-            snprintf(num, sizeof num, "%.*g%s", prec, a / units[u].scale,
-                     units[u].unit);
-            double back;
-            if (dg_money_parse(num, &back) && back == a &&
-                strlen(sign) + strlen(num) < n) {
-                strcpy(buf, sign);
-                strcat(buf, num);
-                return;
-            }
-        }
+        dg_buf_clear(&v);
+        bool has = leg ? dg_leg_attr_text(leg, names[k], &v)
+                       : dg_company_attr_text(co, names[k], &v);
+        if (has && v.data)
+            attr(b, first, names[k], v.data);
     }
-    snprintf(buf, n, "%s%.17g", sign, a);
-}
-
-static void attr_money(dg_buf *b, bool *first, const char *name, double v)
-{
-    if (!dg_has(v))
-        return;
-    char t[64];
-    amount_text(v, t, sizeof t);
-    attr(b, first, name, t);
+    if (v.oom)
+        b->oom = true;
+    dg_buf_finish(&v);
 }
 
 static void attr_date(dg_buf *b, bool *first, const char *name, dg_date d)
@@ -735,7 +720,7 @@ static void leg_label(const scene *s, const dg_leg *leg, char *buf, size_t n)
     dg_money_format(v, money, sizeof money);
     snprintf(buf, n, "%s%s%s%s", leg->upto ? "up to " : "",
              dg_has(leg->amount) ? "" : "est. ", money,
-             leg->per_year ? "/yr" : "");
+             leg->per == DG_PER_YEAR ? "/yr" : leg->per == DG_PER_MONTH ? "/mo" : "");
 }
 
 static void share_text(double share, char *buf, size_t n)
@@ -781,20 +766,9 @@ static void write_company(const scene *s, dg_buf *b, size_t c)
     put_q(b, co->name);
     dg_buf_puts(b, " [");
     bool first = true;
-    /* the ledger's attributes, in the documented order */
-    attr_str(b, &first, "sector", dg_sector_name(co->sector));
-    attr_money(b, &first, "equity", co->equity);
-    attr_str(b, &first, "equity_basis", co->equity_basis);
-    attr_date(b, &first, "equity_as_of", co->equity_as_of);
-    attr_money(b, &first, "cash", co->cash);
-    attr_date(b, &first, "cash_as_of", co->cash_as_of);
-    attr_money(b, &first, "outside_inflow", co->outside_inflow);
-    attr_money(b, &first, "capex", co->capex);
-    attr_money(b, &first, "ebitda", co->ebitda);
-    attr_str(b, &first, "period", co->period);
-    attr_str(b, &first, "currency", co->currency);
-    attr_str(b, &first, "source", co->source);
-    attr_str(b, &first, "note", co->note);
+    /* the ledger's attributes, in the documented order (the label is the
+     * picture's, below) */
+    ledger_attrs(b, &first, NULL, co);
 
     /* the picture (after a comma only when the ledger gave attributes:
      * a company named only by its legs has none) */
@@ -885,21 +859,7 @@ static void write_leg(const scene *s, dg_buf *b, size_t e)
     put_q(b, l->companies[leg->to].name);
     dg_buf_puts(b, " [");
     bool first = true;
-    attr(b, &first, "kind", dg_kind_name(leg->kind));
-    attr_money(b, &first, "amount", leg->amount);
-    attr_money(b, &first, "amount_low", leg->amount_low);
-    attr_money(b, &first, "amount_high", leg->amount_high);
-    if (leg->per_year)
-        attr(b, &first, "per", "year");
-    if (leg->upto)
-        attr(b, &first, "upto", "true");
-    attr(b, &first, "status", dg_status_name(leg->status));
-    attr_date(b, &first, "announced", leg->announced);
-    attr_date(b, &first, "start", leg->start);
-    attr_date(b, &first, "end", leg->end);
-    attr_str(b, &first, "deal", leg->deal);
-    attr_str(b, &first, "source", leg->source);
-    attr_str(b, &first, "note", leg->note);
+    ledger_attrs(b, &first, leg, NULL);
 
     leg_label(s, leg, label, sizeof label);
     const char *line = kind_colours[leg->kind].line;

@@ -41,7 +41,7 @@ int dg_summary_compute(const dg_ledger *l, const dg_filter *filter,
         add(&out->by_kind[g->kind], v);
         add(&out->by_status[g->status], v);
         out->upto_legs += g->upto;
-        out->per_year_legs += g->per_year;
+        out->per_year_legs += g->per != DG_PER_TOTAL;
         out->estimated_legs += !dg_has(g->amount) && dg_has(g->amount_low);
         if (!dg_date_valid(out->first) ||
             dg_date_cmp(g->announced, out->first) < 0)

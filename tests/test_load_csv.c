@@ -198,7 +198,7 @@ static void expect_same_leg(const dg_ledger *la, const dg_leg *a,
     SAME_NUM(amount_low);
     SAME_NUM(amount_high);
     cr_expect_eq(a->upto, b->upto, "%s", what);
-    cr_expect_eq(a->per_year, b->per_year, "%s", what);
+    cr_expect_eq(a->per, b->per, "%s", what);
     cr_expect(!memcmp(&a->announced, &b->announced, sizeof a->announced));
     cr_expect(!memcmp(&a->start, &b->start, sizeof a->start));
     cr_expect(!memcmp(&a->end, &b->end, sizeof a->end));

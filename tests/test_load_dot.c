@@ -19,7 +19,7 @@ static const char good[] =
     "  \"AMD\" [sector=\"chips\"];\n"
     "  \"AMD\" -> \"OpenAI\" [kind=\"warrant\", status=\"definitive\", "
     "announced=\"2025-10-06\", amount_low=\"34B\", amount_high=\"96B\", "
-    "deal=\"D08\", source=\"RTTNews 2025-10-06\"];\n"
+    "estimate_by=\"Motley Fool\", deal=\"D08\", source=\"RTTNews 2025-10-06\"];\n"
     "  \"OpenAI\" -> \"AMD\" [kind=\"chips\", status=\"definitive\", "
     "announced=\"2025-10-06\", start=\"2026\", deal=\"D07\"];\n"
     "  \"OpenAI\" -> \"AMD\" [kind=\"chips\", amount=\"$1.5T\", upto=\"true\", "
@@ -53,7 +53,7 @@ Test(load_dot, reads_graph_company_and_leg_attributes)
     cr_expect_eq(w->line, 6);
     const dg_leg *c = &l->legs[2];
     cr_expect_eq(c->amount, 1.5e12);
-    cr_expect(c->upto && c->per_year);
+    cr_expect(c->upto && c->per == DG_PER_YEAR);
     cr_expect_eq(c->status, DG_STATUS_LOI);
     cr_expect_str_eq(c->note, "say \"hi\"");
     cr_expect_eq(c->line, 8);

@@ -185,7 +185,7 @@ Test(render, annotated_dot_reads_back_as_the_same_ledger)
                   (!dg_has(a->amount_low) && !dg_has(b->amount_low)));
         cr_expect(a->amount_high == b->amount_high ||
                   (!dg_has(a->amount_high) && !dg_has(b->amount_high)));
-        cr_expect_eq(a->per_year, b->per_year);
+        cr_expect_eq(a->per, b->per);
         cr_expect_eq(a->upto, b->upto);
         cr_expect_eq(a->status, b->status);
         cr_expect_eq(dg_date_cmp(a->announced, b->announced), 0);

@@ -88,6 +88,9 @@ const char *dg_money_forms(void);
 /* Formats an amount in short form: "$300B", "$1.5T", "$350M", "$12.4K",
  * "$0". Writes at most n bytes including the NUL; returns buf. */
 char *dg_money_format(double amount, char *buf, size_t n);
+/* An amount as a ledger reads it back exactly: "300B", "11.9B",
+ * "1.67233T", "-2.5B", the shortest such text (n >= 32). Returns buf. */
+char *dg_money_exact(double amount, char *buf, size_t n);
 
 /* ---- dates ------------------------------------------------------------- */
 
@@ -155,6 +158,41 @@ bool dg_kind_parse(const char *text, dg_kind *out);
 bool dg_status_parse(const char *text, dg_status *out);
 bool dg_sector_parse(const char *text, dg_sector *out);
 
+/* ---- figures by year (PRODUCT.md section 7) ----------------------------- */
+
+/* What a yearly figure rests on. */
+typedef enum {
+    DG_BASIS_ACTUAL,   /* reported */
+    DG_BASIS_GUIDANCE, /* the company's own forecast */
+    DG_BASIS_ESTIMATE, /* an analyst's or the ledger's estimate */
+    DG_BASIS_COUNT
+} dg_basis;
+
+const char *dg_basis_name(dg_basis b); /* "actual", "guidance", "estimate" */
+
+/* One figure per year: `revenue="2024:130.5B, 2025:187.1B, 2026:216B
+ * guidance"`. The year is the calendar year in which the company's fiscal
+ * year ends (see dg_company.fiscal_year_end). Points sorted by year, one
+ * per year. */
+typedef struct dg_series_point {
+    int year;
+    double value;
+    dg_basis basis;
+} dg_series_point;
+
+typedef struct dg_series {
+    dg_series_point *points; /* owned */
+    size_t n;
+} dg_series;
+
+/* The series as an attribute value: "2024:130.5B, 2026:216B guidance". */
+struct dg_buf;
+void dg_series_text(const dg_series *s, struct dg_buf *out);
+
+/* The figure for `year`, NaN when the series has none; *basis (may be
+ * NULL) says what it rests on. */
+double dg_series_get(const dg_series *s, int year, dg_basis *basis);
+
 /* A company (a node). Numeric figures are NaN when not given; use
  * dg_has() to test. Strings are NULL when not given. */
 typedef struct dg_company {
@@ -170,10 +208,34 @@ typedef struct dg_company {
     double capex, ebitda;  /* in `currency` (USD when NULL) over `period` */
     char *period;
     char *currency;
+    /* Figures by fiscal year, USD (a yearly `capex` or `ebitda` is a
+     * series; a single figure stays in capex/ebitda above). */
+    dg_series revenue, capex_by_year, ebitda_by_year, ocf, debt;
+    double rpo;            /* remaining performance obligations (backlog) */
+    dg_date rpo_as_of;
+    int fiscal_year_end;   /* month * 100 + day ("06-30" -> 630); 0 = not
+                              given (December 31) */
     char *source;
     char *note;
     long line; /* where it was declared (0 when only named by legs) */
 } dg_company;
+
+/* The text of a company attribute, as dg_leg_attr_text does for legs. */
+struct dg_buf;
+bool dg_company_attr_text(const dg_company *c, const char *name,
+                          struct dg_buf *out);
+
+/* What one amount stands for: the whole deal, or one year's or one
+ * month's worth of a recurring one. */
+typedef enum { DG_PER_TOTAL, DG_PER_YEAR, DG_PER_MONTH } dg_per;
+const char *dg_per_name(dg_per p); /* "total", "year", "month" */
+
+/* How a total spreads over its delivery period (PRODUCT.md section 7). */
+typedef enum {
+    DG_PROFILE_EVEN,    /* the same every month */
+    DG_PROFILE_RAMP,    /* weights 1, 2, ..., n over the twelve-month periods */
+    DG_PROFILE_WEIGHTS, /* the leg's own weights per twelve-month period */
+} dg_profile;
 
 /* A deal leg (a directed edge): value moves from `from` to `to`. */
 typedef struct dg_leg {
@@ -181,15 +243,54 @@ typedef struct dg_leg {
     dg_kind kind;
     double amount;    /* NaN when undisclosed */
     double amount_low, amount_high; /* estimate range; NaN when absent */
-    bool per_year;    /* the amount is per year */
+    char *estimate_by; /* who made the estimate range, and how */
+    dg_per per;       /* the amount is a total, or per year or month */
     bool upto;        /* the amount is a ceiling */
     dg_status status;
     dg_date announced, start, end;
+    int term_months;  /* length of the delivery period when `end` is not
+                         known ("5y" = 60); 0 = not given; DG_TERM_UNKNOWN
+                         = the sources disclose none (term="unknown") */
+    dg_profile profile;
+    double *weights;  /* DG_PROFILE_WEIGHTS: one per twelve-month period */
+    size_t nweights;
+    double funded;    /* the part already paid; NaN when not given */
+    dg_date funded_as_of;
+    dg_date ended;    /* when the leg stopped counting (cancelled, lapsed,
+                         shelved) */
+    char *ended_why;
+    char **supersedes; /* deal ids or leg ids this leg replaces or repeats */
+    size_t nsupersedes;
+    dg_date ends;     /* computed at load: the earlier of `ended` and the
+                         announcement of the first leg that supersedes this
+                         one; unset when it never ends */
+    size_t superseded_by; /* that leg's index; SIZE_MAX when none */
+    char *id;     /* the leg's own id (for `supersedes`); may be NULL */
     char *deal;   /* shared by the legs of one deal; may be NULL */
     char *source; /* citation; may be NULL */
+    char *url;    /* the source's address; may be NULL */
     char *note;
     long line; /* the line of the leg in its file */
 } dg_leg;
+
+#define DG_TERM_UNKNOWN (-1)
+
+/* The attribute names of legs and companies, in the documented order (the
+ * columns of a CSV ledger, the attributes of a DOT one); NULL-terminated. */
+extern const char *const dg_leg_fields[];
+extern const char *const dg_company_fields[];
+
+/* The text of one attribute as the loaders read it back (amounts exact,
+ * dates as given, lists comma-separated), appended to `out`; false when
+ * the leg or company does not have it (or `name` is no attribute). */
+struct dg_buf;
+bool dg_leg_attr_text(const dg_leg *leg, const char *name,
+                      struct dg_buf *out);
+
+/* The months of a term: "5y" -> 60, "18m" -> 18, "2.5y" -> 30. False when
+ * the text is not a whole number of months (a positive count with y or m,
+ * at most 100 years). */
+bool dg_term_parse(const char *text, int *months);
 
 static inline bool dg_has(double x) { return x == x; } /* not NaN */
 
@@ -243,7 +344,9 @@ double dg_leg_value(const dg_leg *leg, dg_amounts scenario);
 typedef struct dg_filter {
     dg_status min_status;   /* keep legs at least this firm */
     unsigned kinds;         /* bit (1u << kind) set = keep; 0 = all */
-    dg_date as_of;          /* keep legs announced on or before; unset = all */
+    dg_date as_of;          /* keep legs announced on or before it and not
+                               ended by it; unset = every leg that has not
+                               ended */
     dg_amounts amounts;
 } dg_filter;
 

@@ -295,7 +295,7 @@ static inline char *fuzz_leg_text(const dg_ledger *l, const dg_leg *g)
                       "\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s",
                   l->companies[g->from].name, l->companies[g->to].name,
                   (int)g->kind, (int)g->status, g->amount, g->amount_low,
-                  g->amount_high, g->per_year, g->upto,
+                  g->amount_high, (int)g->per, g->upto,
                   dg_date_format(g->announced, d1, sizeof d1),
                   dg_date_format(g->start, d2, sizeof d2),
                   dg_date_format(g->end, d3, sizeof d3),
