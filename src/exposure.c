@@ -400,18 +400,18 @@ static bool prefix_nocase(const char *prefix, const char *s)
     return true;
 }
 
-int dg_focus_resolve(const dg_ledger *l, const char *name, const char *cmd,
-                     size_t *index, dg_diags *diags)
+int dg_focus_find(const dg_ledger *l, const char *name, const char *given_as,
+                  size_t *index, dg_diags *diags)
 {
-    if (!l || !index || !diags || !cmd)
+    if (!l || !index || !diags)
         return DG_EUSAGE;
     bool from_ledger = false;
     if (!name) {
         if (!l->focus) {
             int rc = dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
-                                  "%s: no focal company: %s sets no `focus` "
-                                  "graph attribute; give --focus NAME",
-                                  cmd, l->path ? l->path : "the ledger");
+                                  "no focal company: %s sets no `focus` "
+                                  "graph attribute",
+                                  l->path ? l->path : "the ledger");
             return rc == DG_OK ? DG_EUSAGE : rc;
         }
         name = l->focus;
@@ -455,14 +455,16 @@ int dg_focus_resolve(const dg_ledger *l, const char *name, const char *cmd,
     dg_buf b, q;
     dg_buf_init(&b);
     dg_buf_init(&q);
-    dg_buf_printf(&b, "%s: unknown company '%s' for %s; ", cmd,
-                  dg_quote(name, 60, &q),
-                  from_ledger ? "the ledger's focus" : "--focus");
+    dg_buf_printf(&b, "unknown company '%s'", dg_quote(name, 60, &q));
+    if (from_ledger)
+        dg_buf_puts(&b, " for the ledger's focus");
+    else if (given_as)
+        dg_buf_printf(&b, " for %s", given_as);
     if (nnear == 0) {
-        dg_buf_puts(&b, "give a company name exactly as the ledger writes "
+        dg_buf_puts(&b, "; give a company name exactly as the ledger writes "
                         "it (names are case-sensitive)");
     } else {
-        dg_buf_puts(&b, "did you mean ");
+        dg_buf_puts(&b, "; did you mean ");
         for (size_t k = 0; k < nnear; k++) {
             if (k)
                 dg_buf_puts(&b, k + 1 == nnear ? " or " : ", ");
@@ -477,4 +479,26 @@ int dg_focus_resolve(const dg_ledger *l, const char *name, const char *cmd,
     free(cand);
     free(order);
     return rc == DG_OK ? DG_EUSAGE : rc;
+}
+
+int dg_focus_resolve(const dg_ledger *l, const char *name, const char *cmd,
+                     size_t *index, dg_diags *diags)
+{
+    if (!l || !index || !diags || !cmd)
+        return DG_EUSAGE;
+    dg_diags own;
+    dg_diags_init(&own);
+    int rc = dg_focus_find(l, name, "--focus", index, &own);
+    /* the command-line wording: the command first, the fix by flag */
+    bool none = !name && !l->focus;
+    for (size_t k = 0; k < own.count && rc != DG_ENOMEM; k++) {
+        const dg_diag *g = &own.items[k];
+        int r = dg_diags_add(diags, g->severity, g->file, g->line, "%s: %s%s",
+                             cmd, g->message,
+                             none ? "; give --focus NAME" : "");
+        if (r != DG_OK)
+            rc = r;
+    }
+    dg_diags_finish(&own);
+    return rc;
 }

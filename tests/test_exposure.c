@@ -610,6 +610,63 @@ Test(exposure, unknown_focus_lists_close_matches)
     dg_ledger_destroy(l);
 }
 
+/* The library's own words speak of the ledger, never of a command-line
+ * flag: the caller names where a name came from (given_as) and adds its
+ * own fix. */
+Test(exposure, focus_find_speaks_of_the_ledger)
+{
+    static const char text[] =
+        "digraph t {\n \"OpenAI\";\n \"Oracle\";\n" LEG("OpenAI", "Oracle",
+                                                      "1") "}\n";
+    dg_ledger *l = must_load_dot(text);
+    dg_diags d;
+    dg_diags_init(&d);
+    size_t i = 99;
+    cr_assert_eq(dg_focus_find(l, "Oracle", NULL, &i, &d), DG_OK);
+    cr_expect_eq(i, must_find(l, "Oracle"));
+    cr_assert_eq(dg_focus_find(l, NULL, NULL, &i, &d), DG_EUSAGE);
+    char want[512];
+    snprintf(want, sizeof want,
+             "no focal company: %s sets no `focus` graph attribute",
+             l->path ? l->path : "the ledger");
+    cr_expect_str_eq(d.items[0].message, want);
+    cr_assert_eq(dg_focus_find(l, "openai", NULL, &i, &d), DG_EUSAGE);
+    cr_expect_str_eq(d.items[1].message,
+                     "unknown company 'openai'; did you mean 'OpenAI'?");
+    cr_assert_eq(dg_focus_find(l, "Boeing", "the option", &i, &d),
+                 DG_EUSAGE);
+    cr_expect_str_eq(d.items[2].message,
+                     "unknown company 'Boeing' for the option; give a "
+                     "company name exactly as the ledger writes it (names "
+                     "are case-sensitive)");
+    cr_expect_eq(d.errors, 3);
+    for (size_t k = 0; k < d.count; k++)
+        cr_expect_null(strstr(d.items[k].message, "--"), "%s",
+                       d.items[k].message);
+    dg_diags_finish(&d);
+    dg_ledger_destroy(l);
+}
+
+/* dg_focus_resolve keeps the executable's wording on top of it. */
+Test(exposure, focus_resolve_adds_the_command_and_the_flag)
+{
+    static const char text[] = "digraph t {\n" LEG("A", "B", "1") "}\n";
+    dg_ledger *l = must_load_dot(text);
+    dg_diags d;
+    dg_diags_init(&d);
+    size_t i;
+    cr_assert_eq(dg_focus_resolve(l, NULL, "stress", &i, &d), DG_EUSAGE);
+    char want[512];
+    snprintf(want, sizeof want,
+             "stress: no focal company: %s sets no `focus` graph attribute; "
+             "give --focus NAME",
+             l->path ? l->path : "the ledger");
+    cr_expect_str_eq(d.items[0].message, want);
+    cr_expect_eq(d.count, 1);
+    dg_diags_finish(&d);
+    dg_ledger_destroy(l);
+}
+
 /* ---- order independence --------------------------------------------------------- */
 
 /* The same ledger twice: companies and legs in opposite orders. Parallel

@@ -164,12 +164,26 @@ const char *dg_exposure_band_name(const dg_exposure_row *r);
 /* ---- the focal company ------------------------------------------------------ */
 
 /*
- * Resolves the focal company: `name` when not NULL (a command-line
- * --focus), else the ledger's `focus` attribute. Sets *index and returns
- * DG_OK, or adds an error to `diags` and returns DG_EUSAGE: no focus at
- * all, or a name that is no company (with up to three close matches, by
- * edit distance, case-insensitive). `cmd` names the command for messages
- * about --focus ("exposure: unknown company ..."). DG_ENOMEM.
+ * Resolves the focal company: `name` when not NULL, else the ledger's
+ * `focus` attribute. Sets *index and returns DG_OK, or adds an error about
+ * the ledger to `diags` and returns DG_EUSAGE:
+ *   "no focal company: FILE sets no `focus` graph attribute"
+ *   "unknown company 'X'; did you mean 'A' or 'B'?" (up to three close
+ *     matches, by edit distance, case-insensitive), or "...; give a company
+ *     name exactly as the ledger writes it (names are case-sensitive)"
+ * `given_as`, when not NULL, is the caller's name for where `name` came
+ * from, put after it ("unknown company 'X' for <given_as>; ..."); a name
+ * from the ledger is "for the ledger's focus". DG_ENOMEM.
+ */
+int dg_focus_find(const dg_ledger *l, const char *name, const char *given_as,
+                  size_t *index, dg_diags *diags);
+
+/*
+ * TRANSITION: dg_focus_find in the executable's words, for the callers
+ * that print its message as it is (the render and gate modules, the CLI's
+ * cli_focus, diff): each message starts with `cmd` ("exposure: unknown
+ * company 'X' for --focus; ...") and "no focal company" ends with "; give
+ * --focus NAME". Goes when they use dg_focus_find and add their own words.
  */
 int dg_focus_resolve(const dg_ledger *l, const char *name, const char *cmd,
                      size_t *index, dg_diags *diags);

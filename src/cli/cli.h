@@ -22,8 +22,6 @@ enum {
 
 int cmd_lint(int argc, char **argv);
 int cmd_loops(int argc, char **argv);
-int cmd_exposure(int argc, char **argv);
-int cmd_stress(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_check(int argc, char **argv);
@@ -181,6 +179,10 @@ bool report_exposure(const dg_ledger *l, const cli_common *c, FILE *out,
                      json_t **json);
 bool report_stress(const dg_ledger *l, const cli_common *c, FILE *out,
                    json_t **json);
+/* TRANSITION: a report section from a `build` command (cli_build_part),
+ * until the report builds its sections as parts. In cmd_exposure.c. */
+bool cli_report_part(const cli_command *cmd, const dg_ledger *l,
+                     const cli_common *c, FILE *out, json_t **json);
 
 void cli_common_init(cli_common *c, unsigned formats);
 /* Handles one shared option. Returns 1 when handled, 0 when the option is

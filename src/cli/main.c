@@ -8,14 +8,14 @@
 #include <string.h>
 
 extern const cli_command cli_cmd_summary;
+extern const cli_command cli_cmd_exposure;
+extern const cli_command cli_cmd_stress;
 
 #define LEGACY(n, fn, s) \
     static const cli_command cli_cmd_##fn = {.name = n, .summary = s, \
                                              .legacy = cmd_##fn}
 LEGACY("lint", lint, "validate ledgers; problems as FILE:LINE: message");
 LEGACY("loops", loops, "closed value loops, ranked by value");
-LEGACY("exposure", exposure, "dependence on the focal company");
-LEGACY("stress", stress, "losses when the focal company cannot pay");
 LEGACY("render", render, "Graphviz picture: SVG, PNG, PDF or annotated DOT");
 LEGACY("check", check, "CI gate: exit 1 when a rule is broken");
 LEGACY("diff", diff, "what changed between two ledgers: legs, loops, exposure");
