@@ -324,8 +324,7 @@ static int run_clearing(const dg_ledger *l, const dg_stress_options *opt,
         rc = dg_diags_add(diags, DG_SEV_ERROR, file, co->line,
                           "the clearing model cuts the focus's cash "
                           "by the shortfall, but %s has no `cash`; give it "
-                          "one (cash and securities, USD) or use --model "
-                          "debtrank",
+                          "one (cash and securities, USD)",
                           co->name);
         rc = rc == DG_OK ? DG_EINPUT : rc;
         goto done;

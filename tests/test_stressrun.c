@@ -487,7 +487,7 @@ Test(stressrun, clearing_needs_the_focus_cash)
     cr_expect_str_eq(d.items[0].message,
                      "the clearing model cuts the focus's cash by the "
                      "shortfall, but F has no `cash`; give it one (cash and "
-                     "securities, USD) or use --model debtrank");
+                     "securities, USD)");
     dg_diags_finish(&d);
     dg_ledger_destroy(l);
 }

@@ -127,7 +127,9 @@ typedef struct dg_stress_result {
  * Runs the stress test. Warnings go to `diags` (DG_SEV_WARNING, no file):
  * the companies left out for a missing (or non-positive) equity or cash,
  * named; Bardoscia stopping at its round limit. Errors: no company with
- * equity (DebtRank) or a focus without cash (clearing), DG_EINPUT with an
+ * equity (DebtRank) or a focus without cash (clearing: "the clearing
+ * model cuts the focus's cash by the shortfall, but X has no `cash`; give
+ * it one (cash and securities, USD)", at X's line), DG_EINPUT with an
  * error in diags. Returns DG_OK, DG_EINPUT, DG_EUSAGE (bad options:
  * shortfall outside [0, 1], focus out of range, unknown model),
  * DG_ENOMEM, DG_ELIMIT, DG_EINTERNAL. `out` is empty on failure;

@@ -559,13 +559,32 @@ static void stress_document(cli_doc *d, const dg_ledger *l,
 }
 
 /* Prints the analysis's errors (the first line says what went wrong), or
- * its code when none says why; on success its warnings. */
-static void print_diags(const dg_ledger *l, const dg_diags *diags, int rc)
+ * its code when none says why; on success its warnings. A focus without
+ * cash under clearing also has a fix on the command line, added to the
+ * library's words. */
+static void print_diags(const dg_ledger *l, const dg_stress_options *so,
+                        const dg_diags *diags, int rc)
 {
+    bool no_cash = rc == DG_EINPUT && so->model == DG_MODEL_CLEARING &&
+                   !dg_has(l->companies[so->focus].cash);
     size_t errors = 0;
-    for (size_t i = 0; i < diags->count; i++)
-        if (diags->items[i].severity == DG_SEV_ERROR && ++errors)
-            cli_print_diag(&diags->items[i]);
+    for (size_t i = 0; i < diags->count; i++) {
+        dg_diag g = diags->items[i];
+        if (g.severity != DG_SEV_ERROR)
+            continue;
+        dg_buf m;
+        dg_buf_init(&m);
+        if (no_cash) {
+            dg_buf_printf(&m, "%s or use --model debtrank", g.message);
+            g.message = m.data;
+        }
+        if (m.oom)
+            cli_out_of_memory();
+        else
+            cli_print_diag(&g);
+        dg_buf_finish(&m);
+        errors++;
+    }
     if (rc != DG_OK && !errors)
         cli_error("stress: %s: %s", l->path, dg_strerror(rc));
     for (size_t i = 0; rc == DG_OK && i < diags->count; i++)
@@ -588,7 +607,7 @@ static int stress_build(cli_doc *d, const dg_ledger *l, const cli_common *c,
     dg_diags_init(&diags);
     dg_stress_result s;
     int rc = dg_stress_run(l, &so, &s, &diags);
-    print_diags(l, &diags, rc);
+    print_diags(l, &so, &diags, rc);
     dg_diags_finish(&diags);
     if (rc != DG_OK)
         return EXIT_TROUBLE;
