@@ -20,7 +20,6 @@ enum {
     EXIT_TROUBLE = 2, /* bad usage, unreadable or invalid input */
 };
 
-int cmd_lint(int argc, char **argv);
 int cmd_loops(int argc, char **argv);
 int cmd_exposure(int argc, char **argv);
 int cmd_stress(int argc, char **argv);

@@ -7,12 +7,12 @@
 #include <locale.h>
 #include <string.h>
 
+extern const cli_command cli_cmd_lint;
 extern const cli_command cli_cmd_summary;
 
 #define LEGACY(n, fn, s) \
     static const cli_command cli_cmd_##fn = {.name = n, .summary = s, \
                                              .legacy = cmd_##fn}
-LEGACY("lint", lint, "validate ledgers; problems as FILE:LINE: message");
 LEGACY("loops", loops, "closed value loops, ranked by value");
 LEGACY("exposure", exposure, "dependence on the focal company");
 LEGACY("stress", stress, "losses when the focal company cannot pay");
