@@ -23,7 +23,6 @@ enum {
 int cmd_loops(int argc, char **argv);
 int cmd_exposure(int argc, char **argv);
 int cmd_stress(int argc, char **argv);
-int cmd_render(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_diff(int argc, char **argv);

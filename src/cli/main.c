@@ -16,7 +16,7 @@ extern const cli_command cli_cmd_summary;
 LEGACY("loops", loops, "closed value loops, ranked by value");
 LEGACY("exposure", exposure, "dependence on the focal company");
 LEGACY("stress", stress, "losses when the focal company cannot pay");
-LEGACY("render", render, "Graphviz picture: SVG, PNG, PDF or annotated DOT");
+extern const cli_command cli_cmd_render;
 LEGACY("check", check, "CI gate: exit 1 when a rule is broken");
 LEGACY("diff", diff, "what changed between two ledgers: legs, loops, exposure");
 LEGACY("report", report, "everything above in one document (text, md, json, html)");
