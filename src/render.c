@@ -3,7 +3,7 @@
  * cgraph.h (load_dot.c is the other) and the only one that includes gvc.h.
  *
  * Three steps:
- *  1. a scene: which legs and companies are drawn (filters, --loop), which
+ *  1. a scene: which legs and companies are drawn (filters, one loop), which
  *     legs lie on closed loops (loops.h), and each company's direct inflow
  *     share from the focal company (PRODUCT.md §4, over exposure.h's flows);
  *  2. the annotated DOT text of that scene, written here by hand so that
@@ -198,11 +198,21 @@ static const char *leg_style(const dg_leg *leg)
 }
 
 /* Loops are enumerated up to this many for their ids; a ledger with more
- * gets a warning (give --max-len to bound them). */
+ * gets a warning (DG_RENDER_LOOPS_CUT: max_len bounds them). */
 #define LOOP_LIMIT 2000
 #define LOOP_SECONDS 20.0
 
 /* ---- the scene --------------------------------------------------------------- */
+
+/* Records that problem `p` is reported by the diagnostic dg_diags_add
+ * put at index `at`, when it could (rc == DG_OK): the caller words its
+ * advice from it (render.h: dg_render_options.problems). */
+static void note_problem(const dg_render_options *opt, dg_render_problem p,
+                         size_t at, int rc)
+{
+    if (opt->problems && rc == DG_OK)
+        opt->problems->diag[p] = at;
+}
 
 enum { SHARE_NONE, SHARE_KNOWN, SHARE_APPROX, SHARE_UNKNOWN };
 
@@ -216,7 +226,7 @@ typedef struct scene {
     size_t nloops;
     bool loops_cut; /* the limit or the time stopped the search */
     bool loop_found;
-    dg_buf loop_text; /* --loop: its description */
+    dg_buf loop_text; /* the one loop drawn: its description */
     double *share;    /* per company: direct inflow share from the focus */
     int *share_kind;
     double *received, *throughflow;
@@ -272,7 +282,7 @@ static int on_loop(const dg_loop *loop, void *ctx)
     }
     if (!only)
         return 0;
-    /* --loop: describe it for the caption, and stop. */
+    /* the one loop drawn: describe it for the caption, and stop. */
     s->loop_found = true;
     dg_buf *b = &s->loop_text;
     dg_buf_printf(b, "Loop %s: ", loop->id);
@@ -309,9 +319,9 @@ static int find_loops(scene *s, dg_diags *diags)
     double used = (double)(clock() - started) / CLOCKS_PER_SEC;
     if (s->opt->loop && !s->loop_found && !stats.timed_out &&
         used < LOOP_SECONDS) {
-        /* not a loop of companies: perhaps a time-respecting leg set, as
-         * 'loops --temporal' lists them (their ids name the legs), in
-         * what is left of the time */
+        /* not a loop of companies: perhaps a time-respecting leg set
+         * (loops.h: temporal; their ids name the legs), in what is left
+         * of the time */
         lo.temporal = true;
         lo.max_seconds = LOOP_SECONDS - used;
         rc = dg_loops_each(s->l, &lo, on_loop, s, &stats, diags);
@@ -321,23 +331,25 @@ static int find_loops(scene *s, dg_diags *diags)
             return DG_ENOMEM;
     }
     s->loops_cut = stats.truncated || stats.timed_out;
+    size_t at = diags->count;
     if (s->opt->loop && !s->loop_found) {
-        dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
-                     "render: no loop has the id '%s'%s; 'dealgraph loops "
-                     "%s' (or 'loops --temporal') lists the ids under the "
-                     "same filters",
-                     s->opt->loop,
-                     stats.timed_out ? " among the loops found in time" : "",
-                     s->l->path ? s->l->path : "FILE");
+        note_problem(s->opt, DG_RENDER_NO_SUCH_LOOP, at,
+                     dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
+                                  "render: no loop has the id '%s'%s",
+                                  s->opt->loop,
+                                  stats.timed_out
+                                      ? " among the loops found in time"
+                                      : ""));
         return DG_EUSAGE;
     }
     if (s->loops_cut)
-        dg_diags_add(diags, DG_SEV_WARNING, NULL, 0,
-                     "render: only the first %llu loops are marked (%s); give "
-                     "--max-len to bound the loops",
-                     (unsigned long long)stats.count,
-                     stats.timed_out ? "the search took too long"
-                                     : "the limit was reached");
+        note_problem(s->opt, DG_RENDER_LOOPS_CUT, at,
+                     dg_diags_add(diags, DG_SEV_WARNING, NULL, 0,
+                                  "render: only the first %llu loops are "
+                                  "marked (%s)",
+                                  (unsigned long long)stats.count,
+                                  stats.timed_out ? "the search took too long"
+                                                  : "the limit was reached"));
     return DG_OK;
 }
 
@@ -445,10 +457,12 @@ static int scene_build(scene *s, const dg_ledger *l,
             return rc;
     }
     if (opt->highlight == DG_HIGHLIGHT_FOCUS && s->focus == SIZE_MAX) {
-        dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
-                     "render: --highlight focus needs a focal company: %s "
-                     "sets no `focus` graph attribute; give --focus NAME",
-                     l->path ? l->path : "the ledger");
+        size_t at = diags->count;
+        note_problem(opt, DG_RENDER_NO_FOCUS, at,
+                     dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
+                                  "render: no focal company to highlight: %s "
+                                  "sets no `focus` graph attribute",
+                                  l->path ? l->path : "the ledger"));
         return DG_EUSAGE;
     }
     if (!opt->loop)
@@ -1513,6 +1527,9 @@ int dg_render(const dg_ledger *l, const dg_render_options *opt, char **data,
         return DG_EUSAGE;
     *data = NULL;
     *len = 0;
+    if (opt->problems)
+        for (int p = 0; p < DG_RENDER_PROBLEM_COUNT; p++)
+            opt->problems->diag[p] = SIZE_MAX;
     if ((unsigned)opt->format >= DG_RENDER_FORMAT_COUNT) {
         dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
                      "render: unknown output format");
@@ -1524,6 +1541,19 @@ int dg_render(const dg_ledger *l, const dg_render_options *opt, char **data,
                      "render: unknown layout engine '%s'; use dot, circo, "
                      "neato, fdp or sfdp",
                      engine);
+        return DG_EUSAGE;
+    }
+    if ((unsigned)opt->highlight > DG_HIGHLIGHT_NONE) {
+        dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
+                     "render: unknown highlight; use loops, focus or none");
+        return DG_EUSAGE;
+    }
+    if (opt->max_len == 1) {
+        /* a loop joins two companies at least: a bound of 1 would mark
+         * none, which is never what was meant */
+        dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
+                     "render: a loop length bound of 1 leaves no loop; a "
+                     "loop joins 2 companies or more");
         return DG_EUSAGE;
     }
     scene s;
@@ -1541,12 +1571,13 @@ int dg_render(const dg_ledger *l, const dg_render_options *opt, char **data,
         } else if (s.legs_drawn > DG_RENDER_MAX_LEGS) {
             /* Graphviz's layout has no time limit and cannot be stopped:
              * refuse what would run for many minutes (render.h) */
-            dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
-                         "render: %zu legs are too many to lay out (at most "
-                         "%d; Graphviz would take many minutes); draw part of "
-                         "the ledger with --kinds, --min-status, --as-of or "
-                         "--loop, or write the annotated graph with -T dot",
-                         s.legs_drawn, DG_RENDER_MAX_LEGS);
+            size_t at = diags->count;
+            note_problem(opt, DG_RENDER_TOO_MANY_LEGS, at,
+                         dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
+                                      "render: %zu legs are too many to lay "
+                                      "out (at most %d; Graphviz would take "
+                                      "many minutes)",
+                                      s.legs_drawn, DG_RENDER_MAX_LEGS));
             rc = DG_ELIMIT;
         } else {
             rc = lay_out(&s, b.data, b.len, data, len, diags);

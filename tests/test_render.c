@@ -17,6 +17,7 @@
 
 #include "dealgraph/loops.h"
 #include "dealgraph/render.h"
+#include "dealgraph/text.h"
 #include "support.h"
 
 static char msg[8192];
@@ -771,6 +772,204 @@ Test(render, after_shutdown_only_dot_output_is_available)
     char *dot = render(l, &o, NULL);
     free(dot);
     dg_ledger_destroy(l);
+}
+
+/* ---- what the library cannot honour ---------------------------------------- */
+
+/* The DOT text of a ledger where each of `n` companies pays each other
+ * one $1B (malloc'd): n = 7 makes 2365 loops (the sum over k = 2..7 of
+ * 7! / ((7 - k)! k)), more than the 2000 that render marks. */
+static char *complete_text(int n)
+{
+    dg_buf b;
+    dg_buf_init(&b);
+    dg_buf_puts(&b, "digraph \"complete\" {\n");
+    for (int a = 0; a < n; a++)
+        for (int c = 0; c < n; c++)
+            if (a != c)
+                dg_buf_printf(&b,
+                              "  \"C%d\" -> \"C%d\" [kind=\"chips\", "
+                              "status=\"definitive\", announced=\"2025\", "
+                              "amount=\"1B\"];\n",
+                              a, c);
+    dg_buf_puts(&b, "}\n");
+    cr_assert(!b.oom);
+    return dg_buf_take(&b);
+}
+
+static dg_ledger *complete_ledger(int n)
+{
+    char *text = complete_text(n);
+    dg_ledger *l = must_load_dot(text);
+    free(text);
+    return l;
+}
+
+/* Renders expecting `want`; returns the message of problem `p` (copied to
+ * msg), "" when no diagnostic was noted for it. */
+static const char *render_problem(const dg_ledger *l, dg_render_options *o,
+                                  int want, dg_render_problem p)
+{
+    dg_render_problems pr;
+    memset(&pr, 0, sizeof pr);
+    o->problems = &pr;
+    dg_diags d;
+    dg_diags_init(&d);
+    char *data = NULL;
+    size_t n = 0;
+    int rc = dg_render(l, o, &data, &n, &d);
+    cr_expect_eq(rc, want, "dg_render: %s", dg_strerror(rc));
+    cr_expect_eq(rc == DG_OK, data != NULL);
+    free(data);
+    msg[0] = '\0';
+    for (int k = 0; k < DG_RENDER_PROBLEM_COUNT; k++) {
+        if (k == (int)p)
+            continue;
+        cr_expect_eq(pr.diag[k], SIZE_MAX, "problem %d noted too", k);
+    }
+    if (pr.diag[p] != SIZE_MAX) {
+        cr_assert_lt(pr.diag[p], d.count);
+        snprintf(msg, sizeof msg, "%s", d.items[pr.diag[p]].message);
+    }
+    /* the library speaks of the ledger and the picture, never of the
+     * options of a command line */
+    for (size_t i = 0; i < d.count; i++)
+        cr_expect_null(strstr(d.items[i].message, "--"), "%s",
+                       d.items[i].message);
+    dg_diags_finish(&d);
+    o->problems = NULL;
+    return msg;
+}
+
+Test(render_problems, highlighting_the_focus_of_a_ledger_without_one_is_refused)
+{
+    dg_ledger *l = must_load_dot(
+        "digraph g {\n  \"A\" -> \"B\" [kind=\"chips\", "
+        "status=\"definitive\", announced=\"2025\"];\n}\n");
+    dg_render_options o;
+    dg_render_options_init(&o);
+    o.format = DG_RENDER_DOT;
+    o.highlight = DG_HIGHLIGHT_FOCUS;
+    const char *m = render_problem(l, &o, DG_EUSAGE, DG_RENDER_NO_FOCUS);
+    char want[512];
+    snprintf(want, sizeof want,
+             "render: no focal company to highlight: %s sets no `focus` "
+             "graph attribute",
+             l->path);
+    cr_expect_str_eq(m, want);
+    /* a focus given with the options is enough */
+    o.focus = "A";
+    render_problem(l, &o, DG_OK, DG_RENDER_NO_FOCUS);
+    cr_expect_str_eq(msg, "");
+    dg_ledger_destroy(l);
+}
+
+Test(render_problems, a_loop_id_no_loop_has_is_refused)
+{
+    dg_ledger *l = load("graphs/examples/vendor-financing.dot");
+    dg_render_options o;
+    dg_render_options_init(&o);
+    o.format = DG_RENDER_DOT;
+    o.loop = "0123456789";
+    cr_expect_str_eq(render_problem(l, &o, DG_EUSAGE, DG_RENDER_NO_SUCH_LOOP),
+                     "render: no loop has the id '0123456789'");
+    dg_ledger_destroy(l);
+}
+
+Test(render_problems, a_loop_length_bound_of_one_is_refused)
+{
+    /* a loop joins two companies at least: a bound of 1 marks nothing,
+     * which no caller means; 2 is the smallest bound */
+    dg_ledger *l = load("graphs/examples/vendor-financing.dot");
+    dg_render_options o;
+    dg_render_options_init(&o);
+    o.format = DG_RENDER_DOT;
+    o.max_len = 1;
+    dg_diags d;
+    dg_diags_init(&d);
+    char *data = NULL;
+    size_t n = 0;
+    cr_expect_eq(dg_render(l, &o, &data, &n, &d), DG_EUSAGE);
+    cr_expect_null(data);
+    cr_expect_eq(d.errors, 1);
+    cr_expect(d.count == 1 && strstr(d.items[0].message, "length") &&
+              !strstr(d.items[0].message, "--"));
+    dg_diags_finish(&d);
+    o.max_len = 2;
+    char *dot = render(l, &o, NULL);
+    free(dot);
+    dg_ledger_destroy(l);
+}
+
+Test(render_problems, a_highlight_out_of_range_is_refused)
+{
+    dg_ledger *l = load("graphs/examples/vendor-financing.dot");
+    dg_render_options o;
+    dg_render_options_init(&o);
+    o.format = DG_RENDER_DOT;
+    o.highlight = (dg_highlight)7;
+    dg_diags d;
+    dg_diags_init(&d);
+    char *data = NULL;
+    size_t n = 0;
+    cr_expect_eq(dg_render(l, &o, &data, &n, &d), DG_EUSAGE);
+    cr_expect_eq(d.errors, 1);
+    dg_diags_finish(&d);
+    dg_ledger_destroy(l);
+}
+
+Test(render_problems, more_loops_than_are_marked_is_a_warning)
+{
+    dg_ledger *l = complete_ledger(7);
+    dg_render_options o;
+    dg_render_options_init(&o);
+    o.format = DG_RENDER_DOT;
+    cr_expect_str_eq(render_problem(l, &o, DG_OK, DG_RENDER_LOOPS_CUT),
+                     "render: only the first 2000 loops are marked (the "
+                     "limit was reached)");
+    /* loops of at most 3 companies: 7*6/2 pairs + 7*6*5/3 triangles = 91 */
+    o.max_len = 3;
+    cr_expect_str_eq(render_problem(l, &o, DG_OK, DG_RENDER_LOOPS_CUT), "");
+    dg_ledger_destroy(l);
+}
+
+Test(render_problems, more_legs_than_graphviz_lays_out_is_refused_but_dot_is_not)
+{
+    /* 21 companies each paying each other: 420 legs, over the 400 */
+    dg_ledger *l = complete_ledger(21);
+    cr_assert_eq(l->nlegs, 420);
+    dg_render_options o;
+    dg_render_options_init(&o);
+    o.max_len = 2; /* the loops are not what this is about */
+    cr_expect_str_eq(render_problem(l, &o, DG_ELIMIT,
+                                    DG_RENDER_TOO_MANY_LEGS),
+                     "render: 420 legs are too many to lay out (at most "
+                     "400; Graphviz would take many minutes)");
+    o.format = DG_RENDER_DOT;
+    render_problem(l, &o, DG_OK, DG_RENDER_TOO_MANY_LEGS);
+    cr_expect_str_eq(msg, "");
+    dg_ledger_destroy(l);
+}
+
+Test(render_cli, more_loops_than_are_marked_says_how_to_bound_them)
+{
+    char *text = complete_text(7);
+    char *path = temp_file("complete.dot", text);
+    free(text);
+    const char *args[] = {"render", path, "-T", "dot", NULL};
+    run_result r = run_cli(args, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect_str_eq(r.err, "dealgraph: render: warning: only the first 2000 "
+                            "loops are marked (the limit was reached); give "
+                            "--max-len to bound the loops\n");
+    run_free(&r);
+    const char *bounded[] = {"render", path, "-T", "dot", "--max-len", "3",
+                             NULL};
+    r = run_cli(bounded, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect_str_eq(r.err, "");
+    run_free(&r);
+    free(path);
 }
 
 /* ---- the command: bad paths and formats ---------------------------------------- */

@@ -20,9 +20,7 @@ enum {
     EXIT_TROUBLE = 2, /* bad usage, unreadable or invalid input */
 };
 
-int cmd_lint(int argc, char **argv);
 int cmd_loops(int argc, char **argv);
-int cmd_render(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_diff(int argc, char **argv);

@@ -7,6 +7,7 @@
 #include <locale.h>
 #include <string.h>
 
+extern const cli_command cli_cmd_lint;
 extern const cli_command cli_cmd_summary;
 extern const cli_command cli_cmd_exposure;
 extern const cli_command cli_cmd_stress;
@@ -14,9 +15,8 @@ extern const cli_command cli_cmd_stress;
 #define LEGACY(n, fn, s) \
     static const cli_command cli_cmd_##fn = {.name = n, .summary = s, \
                                              .legacy = cmd_##fn}
-LEGACY("lint", lint, "validate ledgers; problems as FILE:LINE: message");
 LEGACY("loops", loops, "closed value loops, ranked by value");
-LEGACY("render", render, "Graphviz picture: SVG, PNG, PDF or annotated DOT");
+extern const cli_command cli_cmd_render;
 LEGACY("check", check, "CI gate: exit 1 when a rule is broken");
 LEGACY("diff", diff, "what changed between two ledgers: legs, loops, exposure");
 LEGACY("report", report, "everything above in one document (text, md, json, html)");
