@@ -21,7 +21,6 @@ enum {
 };
 
 int cmd_lint(int argc, char **argv);
-int cmd_loops(int argc, char **argv);
 int cmd_exposure(int argc, char **argv);
 int cmd_stress(int argc, char **argv);
 int cmd_render(int argc, char **argv);

@@ -13,7 +13,7 @@ extern const cli_command cli_cmd_summary;
     static const cli_command cli_cmd_##fn = {.name = n, .summary = s, \
                                              .legacy = cmd_##fn}
 LEGACY("lint", lint, "validate ledgers; problems as FILE:LINE: message");
-LEGACY("loops", loops, "closed value loops, ranked by value");
+extern const cli_command cli_cmd_loops;
 LEGACY("exposure", exposure, "dependence on the focal company");
 LEGACY("stress", stress, "losses when the focal company cannot pay");
 LEGACY("render", render, "Graphviz picture: SVG, PNG, PDF or annotated DOT");
