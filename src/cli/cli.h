@@ -25,8 +25,6 @@ int cmd_exposure(int argc, char **argv);
 int cmd_stress(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_report(int argc, char **argv);
-int cmd_check(int argc, char **argv);
-int cmd_diff(int argc, char **argv);
 
 /* "dealgraph: " + message + newline, on stderr. */
 void cli_error(const char *fmt, ...)

@@ -17,8 +17,8 @@ extern const cli_command cli_cmd_loops;
 LEGACY("exposure", exposure, "dependence on the focal company");
 LEGACY("stress", stress, "losses when the focal company cannot pay");
 LEGACY("render", render, "Graphviz picture: SVG, PNG, PDF or annotated DOT");
-LEGACY("check", check, "CI gate: exit 1 when a rule is broken");
-LEGACY("diff", diff, "what changed between two ledgers: legs, loops, exposure");
+extern const cli_command cli_cmd_check;
+extern const cli_command cli_cmd_diff;
 LEGACY("report", report, "everything above in one document (text, md, json, html)");
 
 const cli_command *const cli_commands[] = {
