@@ -463,7 +463,7 @@ static void fill_hop(run *r, size_t i, size_t hop)
  * cycle readable in order has at most one, counting the wrap-around) or
  * spans more than the window: a ring whose hops each carry many legs
  * would otherwise mean trying every combination. The clock is read every
- * 4096 steps so that --max-seconds holds inside one cycle too. */
+ * 4096 steps so that max_seconds holds inside one cycle too. */
 #define TIMED_OUT (-7)
 
 static bool out_of_time(run *r)
@@ -871,7 +871,7 @@ static int loops_null(const dg_ledger *l, const dg_loop_options *opt,
             value[k] = g.value[k];
         }
     null_sample obs;
-    /* --max-seconds bounds the whole run: each of the N + 1 counts gets
+    /* max_seconds bounds the whole run: each of the N + 1 counts gets
      * an equal share */
     double share = opt->max_seconds > 0
                        ? opt->max_seconds / ((double)rewirings + 1)
