@@ -4,6 +4,7 @@
  */
 #include "dealgraph/diff.h"
 #include "dealgraph/exposure.h"
+#include "dealgraph/loopset.h"
 #include "internal.h"
 
 #include <math.h>
@@ -21,71 +22,6 @@ void dg_diff_options_init(dg_diff_options *o)
 
 /* ---- loops as references ---------------------------------------------------- */
 
-typedef struct ref_list {
-    const dg_ledger *l;
-    dg_loop_ref *v;
-    size_t n, cap;
-    bool oom;
-    size_t bytes; /* held so far, against DG_LOOPS_MAX_BYTES */
-    bool full;
-} ref_list;
-
-static int add_ref(const dg_loop *loop, void *ctx)
-{
-    ref_list *r = ctx;
-    /* long loops of long names: stop at the budget, not at the last byte
-     * of memory */
-    size_t need = sizeof *r->v + 16;
-    for (size_t i = 0; i < loop->length; i++)
-        need += strlen(r->l->companies[loop->companies[i]].name) + 3;
-    if (r->bytes + need > DG_LOOPS_MAX_BYTES) {
-        r->full = true;
-        return 1;
-    }
-    r->bytes += need;
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64;
-        dg_loop_ref *p = realloc(r->v, cap * sizeof *p);
-        if (!p) {
-            r->oom = true;
-            return 1;
-        }
-        r->v = p;
-        r->cap = cap;
-    }
-    dg_buf b;
-    dg_buf_init(&b);
-    for (size_t i = 0; i <= loop->length; i++) {
-        if (i)
-            dg_buf_puts(&b, " > ");
-        dg_buf_puts(&b, r->l->companies[loop->companies[i % loop->length]].name);
-    }
-    /* the signature in full: a long loop's can outgrow any fixed buffer */
-    size_t cap = 16;
-    for (size_t i = 0; i < loop->length; i++)
-        cap += 1 + (size_t)DG_KIND_COUNT * 9;
-    char *sig = malloc(cap);
-    dg_loop_ref *x = &r->v[r->n];
-    memcpy(x->id, loop->id, sizeof x->id);
-    x->companies = dg_buf_take(&b);
-    x->signature = sig ? dg_loop_signature(loop, sig, cap) : NULL;
-    x->value = loop->value;
-    x->pattern = loop->pattern;
-    if (!x->companies || !x->signature) {
-        free(x->companies);
-        free(x->signature);
-        r->oom = true;
-        return 1;
-    }
-    r->n++;
-    return 0;
-}
-
-static int by_ref_id(const void *a, const void *b)
-{
-    return strcmp(((const dg_loop_ref *)a)->id, ((const dg_loop_ref *)b)->id);
-}
-
 void dg_loop_refs_free(dg_loop_ref *refs, size_t n)
 {
     for (size_t i = 0; refs && i < n; i++) {
@@ -95,25 +31,91 @@ void dg_loop_refs_free(dg_loop_ref *refs, size_t n)
     free(refs);
 }
 
-int dg_loop_refs(const dg_ledger *l, const dg_loop_options *opt,
-                 dg_loop_ref **refs, size_t *n)
+/* Every loop of `l` under opt, in id order; DG_ELIMIT when not all of
+ * them could be had. */
+static int all_loops(const dg_ledger *l, const dg_loop_options *opt,
+                     dg_loopset **out)
 {
-    ref_list r = {l, NULL, 0, 0, false, 0, false};
-    dg_loop_stats st;
-    int rc = dg_loops_each(l, opt, add_ref, &r, &st, NULL);
-    if (rc == DG_OK && r.oom)
-        rc = DG_ENOMEM;
-    if (rc == DG_OK && (st.truncated || st.timed_out || r.full))
+    int rc = dg_loopset_collect(l, opt, DG_LOOPS_MAX_BYTES, out, NULL);
+    if (rc == DG_OK && !dg_loopset_complete(*out))
         rc = DG_ELIMIT;
+    if (rc == DG_OK)
+        rc = dg_loopset_sort(*out, DG_LOOP_ORDER_ID);
     if (rc != DG_OK) {
-        dg_loop_refs_free(r.v, r.n);
-        return rc;
+        dg_loopset_destroy(*out);
+        *out = NULL;
     }
-    if (r.n > 1)
-        qsort(r.v, r.n, sizeof *r.v, by_ref_id);
-    *refs = r.v;
-    *n = r.n;
+    return rc;
+}
+
+static int make_ref(const dg_ledger *l, const dg_loop *loop, dg_loop_ref *x)
+{
+    dg_buf c, sig;
+    dg_buf_init(&c);
+    dg_buf_init(&sig);
+    dg_loop_companies_text(l, loop, " > ", true, &c);
+    dg_loop_signature_text(loop, &sig);
+    memcpy(x->id, loop->id, sizeof x->id);
+    x->companies = dg_buf_take(&c);
+    x->signature = dg_buf_take(&sig);
+    x->value = loop->value;
+    x->pattern = loop->pattern;
+    if (!x->companies || !x->signature) {
+        free(x->companies);
+        free(x->signature);
+        return DG_ENOMEM;
+    }
     return DG_OK;
+}
+
+/* The loops of `a` whose id `b` lacks (both in id order). */
+static int missing(const dg_loopset *a, const dg_loopset *b,
+                   dg_loop_ref **refs, size_t *n)
+{
+    size_t na = dg_loopset_count(a), nb = dg_loopset_count(b), j = 0;
+    *n = 0;
+    *refs = calloc(na ? na : 1, sizeof **refs);
+    if (!*refs)
+        return DG_ENOMEM;
+    for (size_t i = 0; i < na; i++) {
+        const dg_loop *x = dg_loopset_loop(a, i);
+        while (j < nb && strcmp(dg_loopset_loop(b, j)->id, x->id) < 0)
+            j++;
+        if (j < nb && strcmp(dg_loopset_loop(b, j)->id, x->id) == 0)
+            continue;
+        if (make_ref(dg_loopset_ledger(a), x, &(*refs)[*n]) != DG_OK) {
+            dg_loop_refs_free(*refs, *n);
+            *refs = NULL;
+            *n = 0;
+            return DG_ENOMEM;
+        }
+        (*n)++;
+    }
+    return DG_OK;
+}
+
+int dg_loops_compare(const dg_ledger *before, const dg_ledger *after,
+                     const dg_loop_options *opt, dg_loop_ref **only_after,
+                     size_t *nafter, dg_loop_ref **only_before,
+                     size_t *nbefore)
+{
+    dg_loopset *a = NULL, *b = NULL;
+    int rc = all_loops(before, opt, &a);
+    if (rc == DG_OK)
+        rc = all_loops(after, opt, &b);
+    if (rc == DG_OK && only_after)
+        rc = missing(b, a, only_after, nafter);
+    if (rc == DG_OK && only_before) {
+        rc = missing(a, b, only_before, nbefore);
+        if (rc != DG_OK && only_after) {
+            dg_loop_refs_free(*only_after, *nafter);
+            *only_after = NULL;
+            *nafter = 0;
+        }
+    }
+    dg_loopset_destroy(a);
+    dg_loopset_destroy(b);
+    return rc;
 }
 
 /* ---- legs ------------------------------------------------------------------- */
@@ -544,40 +546,8 @@ done:
 static int diff_loops(const dg_ledger *before, const dg_ledger *after,
                       const dg_loop_options *opt, dg_diff *out)
 {
-    dg_loop_ref *a = NULL, *b = NULL;
-    size_t na = 0, nb = 0;
-    int rc = dg_loop_refs(before, opt, &a, &na);
-    if (rc == DG_OK)
-        rc = dg_loop_refs(after, opt, &b, &nb);
-    if (rc != DG_OK)
-        goto done;
-    out->opened = calloc(nb ? nb : 1, sizeof *out->opened);
-    out->closed = calloc(na ? na : 1, sizeof *out->closed);
-    if (!out->opened || !out->closed) {
-        rc = DG_ENOMEM;
-        goto done;
-    }
-    /* Move the unmatched references over; what stays is freed below. */
-    size_t i = 0, j = 0;
-    while (i < na || j < nb) {
-        int cmp = i >= na ? 1 : j >= nb ? -1 : strcmp(a[i].id, b[j].id);
-        if (cmp < 0) {
-            out->closed[out->nclosed++] = a[i];
-            a[i].companies = a[i].signature = NULL;
-            i++;
-        } else if (cmp > 0) {
-            out->opened[out->nopened++] = b[j];
-            b[j].companies = b[j].signature = NULL;
-            j++;
-        } else {
-            i++;
-            j++;
-        }
-    }
-done:
-    dg_loop_refs_free(a, na);
-    dg_loop_refs_free(b, nb);
-    return rc;
+    return dg_loops_compare(before, after, opt, &out->opened, &out->nopened,
+                            &out->closed, &out->nclosed);
 }
 
 /* Direct inflow share of every company, by name, or NULL with a note. */
@@ -632,7 +602,8 @@ static int diff_exposure(const dg_ledger *before, const dg_ledger *after,
         focus = before->focus;
     if (!focus) {
         out->exposure_note = dg_strdup("exposure not compared: no focus "
-                                       "(give --focus or a focus attribute)");
+                                       "(none given, and neither ledger "
+                                       "has a focus attribute)");
         return out->exposure_note ? DG_OK : DG_ENOMEM;
     }
     out->focus = dg_strdup(focus);

@@ -36,11 +36,13 @@ static dg_rule_result *add(dg_gate *g, const char *rule, double measured,
     return r;
 }
 
+/* The loop of largest disclosed value, as "A > B > A" and its id; found
+ * while the search streams, so that nothing grows with the loop count. */
 typedef struct biggest {
     double value;
-    dg_loop_ref ref;
+    char id[16];
+    dg_buf companies;
     const dg_ledger *l;
-    bool oom;
 } biggest;
 
 static int keep_biggest(const dg_loop *loop, void *ctx)
@@ -49,17 +51,9 @@ static int keep_biggest(const dg_loop *loop, void *ctx)
     if (!dg_has(loop->value) || (dg_has(b->value) && loop->value <= b->value))
         return 0;
     b->value = loop->value;
-    dg_buf s;
-    dg_buf_init(&s);
-    for (size_t i = 0; i <= loop->length; i++) {
-        if (i)
-            dg_buf_puts(&s, " > ");
-        dg_buf_puts(&s, b->l->companies[loop->companies[i % loop->length]].name);
-    }
-    free(b->ref.companies);
-    b->ref.companies = dg_buf_take(&s);
-    memcpy(b->ref.id, loop->id, sizeof b->ref.id);
-    b->oom = b->oom || !b->ref.companies;
+    memcpy(b->id, loop->id, sizeof b->id);
+    dg_buf_clear(&b->companies);
+    dg_loop_companies_text(b->l, loop, " > ", true, &b->companies);
     return 0;
 }
 
@@ -107,8 +101,8 @@ int dg_gate_run(const dg_ledger *l, const dg_policy *p, const dg_filter *f,
     dg_exposure e;
     memset(&e, 0, sizeof e);
     dg_ledger *base = NULL;
-    dg_loop_ref *now = NULL, *then = NULL;
-    size_t nnow = 0, nthen = 0;
+    dg_loop_ref *news = NULL;
+    size_t nnews = 0;
 
     if (dg_has(p->max_exposure) || dg_has(p->max_fci)) {
         /* Finn's index is the network's, whatever the focus: without a
@@ -173,26 +167,25 @@ int dg_gate_run(const dg_ledger *l, const dg_policy *p, const dg_filter *f,
         }
     }
     if (dg_has(p->max_loop_value)) {
-        biggest b = {NAN, {{0}, NULL, NULL, NAN, 0}, l, false};
+        biggest b = {NAN, "", {NULL, 0, 0, false}, l};
         dg_loop_stats st;
         rc = dg_loops_each(l, &lo, keep_biggest, &b, &st, diags);
-        if (rc == DG_OK && b.oom)
+        if (rc == DG_OK && b.companies.oom)
             rc = DG_ENOMEM;
         if (rc == DG_OK && st.timed_out)
             rc = cut_short(diags, "max-loop-value",
                            "looking for the largest loop");
-        if (rc != DG_OK) {
-            free(b.ref.companies);
-            goto fail;
-        }
-        dg_rule_result *r = add(out, "max-loop-value", b.value,
-                                p->max_loop_value);
-        if (b.ref.companies) {
-            r->detail = pair(b.ref.companies, " [", b.ref.id, "]");
-            free(b.ref.companies);
+        dg_rule_result *r = NULL;
+        if (rc == DG_OK)
+            r = add(out, "max-loop-value", b.value, p->max_loop_value);
+        if (r && b.companies.data) {
+            r->detail = pair(b.companies.data, " [", b.id, "]");
             if (!r->detail)
-                goto oom;
+                rc = DG_ENOMEM;
         }
+        dg_buf_finish(&b.companies);
+        if (rc != DG_OK)
+            goto fail;
     }
     if (dg_has(p->max_fci))
         add(out, "max-fci", e.fci, p->max_fci);
@@ -204,9 +197,7 @@ int dg_gate_run(const dg_ledger *l, const dg_policy *p, const dg_filter *f,
             goto fail;
         }
         lo.limit = 1000000;
-        rc = dg_loop_refs(l, &lo, &now, &nnow);
-        if (rc == DG_OK)
-            rc = dg_loop_refs(base, &lo, &then, &nthen);
+        rc = dg_loops_compare(base, l, &lo, &news, &nnews, NULL, NULL);
         if (rc != DG_OK) {
             if (rc == DG_ELIMIT)
                 dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
@@ -217,18 +208,9 @@ int dg_gate_run(const dg_ledger *l, const dg_policy *p, const dg_filter *f,
             goto fail;
         }
         dg_rule_result *r = add(out, "no-new-loops", 0, 0);
-        r->new_loops = calloc(nnow ? nnow : 1, sizeof *r->new_loops);
-        if (!r->new_loops)
-            goto oom;
-        size_t j = 0;
-        for (size_t i = 0; i < nnow; i++) {
-            while (j < nthen && strcmp(then[j].id, now[i].id) < 0)
-                j++;
-            if (j < nthen && strcmp(then[j].id, now[i].id) == 0)
-                continue;
-            r->new_loops[r->nnew++] = now[i];
-            now[i].companies = now[i].signature = NULL;
-        }
+        r->new_loops = news;
+        r->nnew = nnews;
+        news = NULL;
         r->measured = (double)r->nnew;
         r->holds = r->nnew == 0;
         r->detail = dg_strdup(p->no_new_loops);
@@ -246,7 +228,6 @@ fail:
 done:
     dg_exposure_finish(&e);
     dg_ledger_destroy(base);
-    dg_loop_refs_free(now, nnow);
-    dg_loop_refs_free(then, nthen);
+    dg_loop_refs_free(news, nnews);
     return rc;
 }

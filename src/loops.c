@@ -79,6 +79,50 @@ char *dg_loop_signature(const dg_loop *loop, char *buf, size_t n)
     return buf;
 }
 
+void dg_kinds_text(unsigned kinds, dg_buf *b)
+{
+    bool first = true;
+    for (int k = 0; k < DG_KIND_COUNT; k++) {
+        if (!(kinds & (1u << k)))
+            continue;
+        if (!first)
+            dg_buf_putc(b, '+');
+        dg_buf_puts(b, dg_kind_name((dg_kind)k));
+        first = false;
+    }
+}
+
+void dg_loop_signature_text(const dg_loop *loop, dg_buf *b)
+{
+    for (size_t i = 0; i < loop->length; i++) {
+        if (i)
+            dg_buf_putc(b, '>');
+        dg_kinds_text(loop->hops[i].kinds, b);
+    }
+}
+
+void dg_loop_path_text(const dg_ledger *l, const dg_loop *loop, dg_buf *b)
+{
+    dg_buf_puts(b, l->companies[loop->companies[0]].name);
+    for (size_t i = 0; i < loop->length; i++) {
+        dg_buf_puts(b, " -");
+        dg_kinds_text(loop->hops[i].kinds, b);
+        dg_buf_puts(b, "-> ");
+        dg_buf_puts(b, l->companies[loop->hops[i].to].name);
+    }
+}
+
+void dg_loop_companies_text(const dg_ledger *l, const dg_loop *loop,
+                            const char *sep, bool closed, dg_buf *b)
+{
+    size_t n = loop->length + (closed && loop->length);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            dg_buf_puts(b, sep);
+        dg_buf_puts(b, l->companies[loop->companies[i % loop->length]].name);
+    }
+}
+
 /* ---- the company graph ------------------------------------------------------ */
 
 typedef struct company_graph {
@@ -419,7 +463,7 @@ static void fill_hop(run *r, size_t i, size_t hop)
  * cycle readable in order has at most one, counting the wrap-around) or
  * spans more than the window: a ring whose hops each carry many legs
  * would otherwise mean trying every combination. The clock is read every
- * 4096 steps so that --max-seconds holds inside one cycle too. */
+ * 4096 steps so that max_seconds holds inside one cycle too. */
 #define TIMED_OUT (-7)
 
 static bool out_of_time(run *r)
@@ -565,13 +609,12 @@ static int loops_each(const dg_ledger *l, const dg_loop_options *opt,
             dg_buf_init(&q);
             if (near)
                 dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
-                             "--through \"%s\" is not a company in the "
-                             "ledger; did you mean \"%s\"?",
+                             "\"%s\" is not a company in the ledger; did "
+                             "you mean \"%s\"?",
                              dg_quote(opt->through, 60, &q), near);
             else
                 dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
-                             "--through \"%s\" is not a company in the "
-                             "ledger",
+                             "\"%s\" is not a company in the ledger",
                              dg_quote(opt->through, 60, &q));
             dg_buf_finish(&q);
             free(names);
@@ -756,6 +799,28 @@ done:
     return rc;
 }
 
+int dg_loops_null_check(const dg_loop_options *opt, size_t rewirings,
+                        dg_diags *diags)
+{
+    if (rewirings < 2) {
+        dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
+                     "%zu rewiring%s give%s no spread to compare with; 2 or "
+                     "more are needed (200 is a good start)",
+                     rewirings, rewirings == 1 ? "" : "s",
+                     rewirings == 1 ? "s" : "");
+        return DG_EUSAGE;
+    }
+    if (opt && (opt->through || opt->temporal || dg_has(opt->min_value))) {
+        dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
+                     "the null model compares the whole loop count and "
+                     "looped value; it has no counterpart of loops through "
+                     "one company, of time-respecting leg sets or of loops "
+                     "above a value");
+        return DG_EUSAGE;
+    }
+    return DG_OK;
+}
+
 static int loops_null(const dg_ledger *l, const dg_loop_options *opt,
                       size_t rewirings, uint64_t seed,
                       dg_igraph_scope *scope, dg_loop_null *out);
@@ -763,9 +828,13 @@ static int loops_null(const dg_ledger *l, const dg_loop_options *opt,
 int dg_loops_null(const dg_ledger *l, const dg_loop_options *opt,
                   size_t rewirings, uint64_t seed, dg_loop_null *out)
 {
+    memset(out, 0, sizeof *out);
+    int rc = dg_loops_null_check(opt, rewirings, NULL);
+    if (rc != DG_OK)
+        return rc;
     dg_igraph_scope scope;
     dg_igraph_enter(&scope);
-    int rc = loops_null(l, opt, rewirings, seed, &scope, out);
+    rc = loops_null(l, opt, rewirings, seed, &scope, out);
     dg_igraph_leave(&scope);
     return rc;
 }
@@ -802,7 +871,7 @@ static int loops_null(const dg_ledger *l, const dg_loop_options *opt,
             value[k] = g.value[k];
         }
     null_sample obs;
-    /* --max-seconds bounds the whole run: each of the N + 1 counts gets
+    /* max_seconds bounds the whole run: each of the N + 1 counts gets
      * an equal share */
     double share = opt->max_seconds > 0
                        ? opt->max_seconds / ((double)rewirings + 1)

@@ -2,6 +2,7 @@
  * changes. Every expectation is derived by hand from the small ledgers. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,4 +215,96 @@ Test(diff, a_leg_inserted_among_alike_legs_is_the_one_added)
     dg_diff_finish(&d);
     dg_ledger_destroy(a);
     dg_ledger_destroy(b);
+}
+
+/* The two ledgers of a_deal_that_closes_a_loop_opens_it: BASE's loop
+ * F > A > B > F closes, A > F > A opens. */
+#define OPENS_ONE_CLOSES_ONE                                              \
+    "digraph {\n  graph [focus=\"F\"]\n"                                  \
+    "  F -> A [kind=\"cloud\", amount=\"10B\", status=\"definitive\", "   \
+    "announced=\"2025-01\", deal=\"D1\"]\n"                               \
+    "  A -> B [kind=\"chips\", amount=\"4B\", status=\"reported\", "      \
+    "announced=\"2025-02\", deal=\"D2\"]\n"                               \
+    "  A -> F [kind=\"warrant\", amount=\"2B\", status=\"reported\", "    \
+    "announced=\"2025-04\", deal=\"D4\"]\n}\n"
+
+Test(diff, loops_compare_by_id_in_either_direction_or_refuse_when_cut_short)
+{
+    dg_ledger *a = must_load_dot(BASE "}\n");
+    dg_ledger *b = must_load_dot(OPENS_ONE_CLOSES_ONE);
+    dg_loop_options o;
+    dg_loop_options_init(&o);
+    dg_loop_ref *only_b = NULL, *only_a = NULL;
+    size_t nb = 0, na = 0;
+    /* only the side asked for */
+    cr_assert_eq(dg_loops_compare(a, b, &o, NULL, NULL, &only_a, &na), DG_OK);
+    cr_assert_eq(na, 1);
+    cr_expect_str_eq(only_a[0].companies, "A > B > F > A");
+    cr_expect_str_eq(only_a[0].signature, "chips>equity>cloud");
+    /* A -> B 4B, B -> F 1B, F -> A 10B: the loop carries 1B */
+    cr_expect_eq(only_a[0].value, 1e9);
+    dg_loop_refs_free(only_a, na);
+    cr_assert_eq(dg_loops_compare(a, b, &o, &only_b, &nb, NULL, NULL), DG_OK);
+    cr_assert_eq(nb, 1);
+    cr_expect_str_eq(only_b[0].companies, "A > F > A");
+    dg_loop_refs_free(only_b, nb);
+    /* a ledger against itself: nothing either way */
+    cr_assert_eq(dg_loops_compare(b, b, &o, &only_b, &nb, &only_a, &na),
+                 DG_OK);
+    cr_expect_eq(nb + na, 0);
+    dg_loop_refs_free(only_b, nb);
+    dg_loop_refs_free(only_a, na);
+    /* BASE with A -> F added has two loops, A > B > F > A and A > F > A:
+     * with a limit of one loop per search the comparison would be
+     * partial, so there is none */
+    dg_ledger *c = must_load_dot(BASE "  A -> F [kind=\"warrant\", "
+                                      "amount=\"2B\", status=\"reported\", "
+                                      "announced=\"2025-04\"]\n}\n");
+    o.limit = 1;
+    only_b = NULL;
+    cr_expect_eq(dg_loops_compare(a, c, &o, &only_b, &nb, NULL, NULL),
+                 DG_ELIMIT);
+    cr_expect_null(only_b);
+    dg_ledger_destroy(a);
+    dg_ledger_destroy(b);
+    dg_ledger_destroy(c);
+}
+
+Test(diff, markdown_has_one_bullet_per_item_and_one_blank_line_between_blocks)
+{
+    char *old = temp_file("old.dot", BASE "}\n");
+    char *next = temp_file("new.dot", OPENS_ONE_CLOSES_ONE);
+    const char *args[] = {"diff", old, next, "--format", "md", NULL};
+    run_result r = run_cli(args, NULL);
+    cr_expect_eq(r.status, 1, "a change: %s", r.err);
+    cr_expect_null(strstr(r.out, "\n\n\n"), "%s", r.out);
+    cr_expect_null(strstr(r.out, "- - "), "%s", r.out);
+    cr_expect_null(strstr(r.out, "- + "), "%s", r.out);
+    /* the title, then the first section after one blank line; an item's
+     * sign is its section's heading. The legs' lines: "digraph {" is 1,
+     * the graph attribute 2, so the third leg is on line 5 in both */
+    char want[8192];
+    snprintf(want, sizeof want,
+             "## Changes from %s to %s\n\n### 1 leg added\n\n- A -> F "
+             "warrant $2B, reported, 2025-04 [D4] (line 5)\n\n### 1 leg "
+             "removed\n\n- B -> F equity $1B, completed, 2025-03 [D3] (was "
+             "line 5)\n",
+             old, next);
+    cr_expect(strncmp(r.out, want, strlen(want)) == 0, "%s", r.out);
+    cr_expect_not_null(strstr(r.out, "\n### 1 loop opened\n\n- A > F > A "
+                                     "(warrant>cloud) ["),
+                       "%s", r.out);
+    run_free(&r);
+    /* text keeps the signs */
+    const char *text[] = {"diff", old, next, NULL};
+    r = run_cli(text, NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strncmp(r.out, "1 leg added\n  + A -> F warrant $2B", 33) == 0,
+              "%s", r.out);
+    cr_expect_not_null(strstr(r.out, "\n1 loop closed\n  - A > B > F > A "
+                                     "(chips>equity>cloud) ["),
+                       "%s", r.out);
+    run_free(&r);
+    free(old);
+    free(next);
 }

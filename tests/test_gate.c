@@ -205,3 +205,35 @@ Test(gate, max_fci_needs_no_focal_company)
     dg_policy_finish(&p);
     dg_ledger_destroy(l);
 }
+
+Test(gate, rules_and_policy_files_apply_in_the_order_given)
+{
+    /* the ledger closes one loop; the policy allows none */
+    char *path = temp_file("one-loop.dot", ledger);
+    char *pol = temp_file("none.txt", "max-loops = 0\n");
+    const char *flag_last[] = {"check", path, "--policy", pol, "--max-loops",
+                               "5", NULL};
+    run_result r = run_cli(flag_last, NULL);
+    cr_expect_eq(r.status, 0, "the flag after the policy wins: %s", r.out);
+    cr_expect_str_eq(r.out, "holds   max-loops: 1 loop, limit 5\n"
+                            "all 1 rules hold\n");
+    run_free(&r);
+    const char *policy_last[] = {"check", path, "--max-loops", "5",
+                                 "--policy", pol, NULL};
+    r = run_cli(policy_last, NULL);
+    cr_expect_eq(r.status, 1, "the policy after the flag wins: %s", r.out);
+    cr_expect_str_eq(r.out, "BROKEN  max-loops: 1 loop, limit 0\n"
+                            "1 of 1 rules broken\n");
+    run_free(&r);
+    /* a bad value is refused before the ledger is read */
+    const char *bad[] = {"check", "/nonexistent.dot", "--max-loops", "-1",
+                         NULL};
+    r = run_cli(bad, NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(first_line(r.err),
+                     "dealgraph: check: --max-loops \"-1\" is not a count; "
+                     "write a whole number, 0 or more");
+    run_free(&r);
+    free(pol);
+    free(path);
+}

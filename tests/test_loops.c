@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dealgraph/loops.h"
+#include "dealgraph/loopset.h"
 #include "support.h"
 
 /* ---- building ledgers in code ------------------------------------------- */
@@ -324,8 +325,8 @@ Test(loops, an_unknown_through_company_is_an_error_with_a_suggestion)
     dg_diags_init(&d);
     cr_expect_eq(dg_loops_each(l, &o, NULL, NULL, NULL, &d), DG_EUSAGE);
     cr_expect_str_eq(d.items[0].message,
-                     "--through \"OpenAl\" is not a company in the ledger; "
-                     "did you mean \"OpenAI\"?");
+                     "\"OpenAl\" is not a company in the ledger; did you "
+                     "mean \"OpenAI\"?");
     dg_diags_finish(&d);
     dg_ledger_destroy(l);
 }
@@ -625,5 +626,319 @@ Test(loops, the_null_model_is_reproducible_from_its_seed)
     cr_expect(fabs(k - round(k)) < 1e-9 && k >= 0 && k <= 30);
     dg_ledger_destroy(l);
     dg_diags_finish(&d);
+    free(path);
+}
+
+Test(loops, the_null_model_refuses_what_it_cannot_compare)
+{
+    dg_loop_options o;
+    dg_loop_options_init(&o);
+    dg_diags d;
+    dg_diags_init(&d);
+    /* one rewiring has no spread; two are the least with a standard
+     * deviation */
+    cr_expect_eq(dg_loops_null_check(&o, 1, &d), DG_EUSAGE);
+    cr_expect_eq(dg_loops_null_check(&o, 2, &d), DG_OK);
+    cr_expect_eq(d.errors, 1);
+    /* a rewired graph has no counterpart of "the loops through OpenAI" */
+    o.through = "A";
+    cr_expect_eq(dg_loops_null_check(&o, 20, &d), DG_EUSAGE);
+    dg_loop_options_init(&o);
+    o.temporal = true;
+    cr_expect_eq(dg_loops_null_check(&o, 20, NULL), DG_EUSAGE);
+    dg_loop_options_init(&o);
+    o.min_value = 1e9;
+    cr_expect_eq(dg_loops_null_check(&o, 20, NULL), DG_EUSAGE);
+    dg_ledger *l = triangle_and_pair();
+    dg_loop_null r;
+    cr_expect_eq(dg_loops_null(l, &o, 20, 1, &r), DG_EUSAGE,
+                 "refused, not computed for the whole graph");
+    dg_ledger_destroy(l);
+    dg_diags_finish(&d);
+}
+
+/* ---- the loop set ---------------------------------------------------------- */
+
+/* Five loops, the companies created in reverse name order so that name
+ * order is not file order:
+ *   A>B    A -equity 10B-> B -chips 1B-> A             1B, 2 hops
+ *   A>B>C  A -equity 10B-> B -cloud 5B-> C -cloud 5B-> A  5B, 3 hops
+ *   A>D    A -chips 1B-> D -equity 1B-> A              1B, 2 hops
+ *   A>E    A -chips 3B-> E -cloud ?-> A                undisclosed, 2 hops
+ *   A>F    A -cloud 5B-> F -equity 5B-> A              5B, 2 hops */
+static dg_ledger *five_loops(void)
+{
+    dg_ledger *l = dg_ledger_create();
+    const char *names[] = {"F", "E", "D", "C", "B", "A"};
+    for (size_t i = 0; i < 6; i++)
+        co(l, names[i]);
+    leg(l, "A", "B", DG_KIND_EQUITY, 10e9, DG_STATUS_COMPLETED, "2025");
+    leg(l, "B", "A", DG_KIND_CHIPS, 1e9, DG_STATUS_COMPLETED, "2025");
+    leg(l, "B", "C", DG_KIND_CLOUD, 5e9, DG_STATUS_COMPLETED, "2025");
+    leg(l, "C", "A", DG_KIND_CLOUD, 5e9, DG_STATUS_COMPLETED, "2025");
+    leg(l, "A", "D", DG_KIND_CHIPS, 1e9, DG_STATUS_COMPLETED, "2025");
+    leg(l, "D", "A", DG_KIND_EQUITY, 1e9, DG_STATUS_COMPLETED, "2025");
+    leg(l, "A", "E", DG_KIND_CHIPS, 3e9, DG_STATUS_COMPLETED, "2025");
+    leg(l, "E", "A", DG_KIND_CLOUD, NAN, DG_STATUS_COMPLETED, "2025");
+    leg(l, "A", "F", DG_KIND_CLOUD, 5e9, DG_STATUS_COMPLETED, "2025");
+    leg(l, "F", "A", DG_KIND_EQUITY, 5e9, DG_STATUS_COMPLETED, "2025");
+    return l;
+}
+
+/* The set's loops as "A>B>C", in its order, joined by spaces. */
+static char *order_of(const dg_loopset *s)
+{
+    dg_buf b;
+    dg_buf_init(&b);
+    for (size_t i = 0; i < dg_loopset_count(s); i++) {
+        if (i)
+            dg_buf_putc(&b, ' ');
+        dg_loop_companies_text(dg_loopset_ledger(s), dg_loopset_loop(s, i),
+                               ">", false, &b);
+    }
+    cr_assert(!b.oom);
+    return dg_buf_take(&b);
+}
+
+Test(loopset, orders_by_value_or_length_with_ties_by_length_and_names)
+{
+    dg_ledger *l = five_loops();
+    dg_loopset *s;
+    cr_assert_eq(dg_loopset_collect(l, NULL, 0, &s, NULL), DG_OK);
+    cr_assert_eq(dg_loopset_count(s), 5);
+    const dg_loop_stats *st = dg_loopset_stats(s);
+    cr_expect_eq(st->count, 5);
+    cr_expect_eq(st->by_length[2], 4);
+    cr_expect_eq(st->by_length[3], 1);
+    cr_expect(dg_loopset_complete(s));
+    cr_expect_not(dg_loopset_full(s));
+    /* by value: the two 5B loops, the shorter first; the two 1B loops of
+     * one length by name (B before D); the undisclosed one last */
+    cr_assert_eq(dg_loopset_sort(s, DG_LOOP_ORDER_VALUE), DG_OK);
+    char *got = order_of(s);
+    cr_expect_str_eq(got, "A>F A>B>C A>B A>D A>E");
+    free(got);
+    /* by length: the 2-hop loops by value (5B, 1B, 1B, undisclosed), then
+     * the 3-hop one */
+    cr_assert_eq(dg_loopset_sort(s, DG_LOOP_ORDER_LENGTH), DG_OK);
+    got = order_of(s);
+    cr_expect_str_eq(got, "A>F A>B A>D A>E A>B>C");
+    free(got);
+    cr_assert_eq(dg_loopset_sort(s, DG_LOOP_ORDER_ID), DG_OK);
+    for (size_t i = 1; i < 5; i++)
+        cr_expect_lt(strcmp(dg_loopset_loop(s, i - 1)->id,
+                            dg_loopset_loop(s, i)->id),
+                     0);
+    /* each loop keeps its own hops and legs after sorting: A>B>C's middle
+     * hop is B -> C, carried by leg 2 (file order) */
+    for (size_t i = 0; i < 5; i++) {
+        const dg_loop *x = dg_loopset_loop(s, i);
+        if (x->length != 3)
+            continue;
+        cr_expect_eq(x->hops[1].from, dg_ledger_find(l, "B"));
+        cr_expect_eq(x->hops[1].to, dg_ledger_find(l, "C"));
+        cr_assert_eq(x->hops[1].nlegs, 1);
+        cr_expect_eq(x->hops[1].legs[0], 2);
+        cr_expect_eq(x->value, 5e9);
+    }
+    dg_loopset_destroy(s);
+    dg_ledger_destroy(l);
+}
+
+Test(loopset, a_full_budget_cuts_the_set_short_and_says_so)
+{
+    /* three loops of 2 hops and 2 legs: A>B, A>C, A>D */
+    dg_ledger *l = dg_ledger_create();
+    const char *other[] = {"B", "C", "D"};
+    for (size_t i = 0; i < 3; i++) {
+        leg(l, "A", other[i], DG_KIND_CLOUD, 1e9, DG_STATUS_COMPLETED,
+            "2025");
+        leg(l, other[i], "A", DG_KIND_EQUITY, 1e9, DG_STATUS_COMPLETED,
+            "2025");
+    }
+    /* each takes the documented sizeof(dg_loop) + (L + 1 + G) *
+     * sizeof(size_t) + L * sizeof(dg_hop), L = G = 2 */
+    size_t each = sizeof(dg_loop) + 5 * sizeof(size_t) + 2 * sizeof(dg_hop);
+    dg_loopset *s;
+    cr_assert_eq(dg_loopset_collect(l, NULL, 3 * each, &s, NULL), DG_OK);
+    cr_expect_eq(dg_loopset_count(s), 3, "exactly room for three");
+    cr_expect_not(dg_loopset_full(s));
+    cr_expect(dg_loopset_complete(s));
+    dg_loopset_destroy(s);
+    cr_assert_eq(dg_loopset_collect(l, NULL, 3 * each - 1, &s, NULL), DG_OK);
+    cr_expect_eq(dg_loopset_count(s), 2);
+    cr_expect(dg_loopset_full(s));
+    cr_expect_not(dg_loopset_complete(s));
+    const dg_loop_stats *st = dg_loopset_stats(s);
+    cr_expect(st->truncated);
+    cr_expect_eq(st->count, 2, "the loop that did not fit is not counted");
+    cr_expect_eq(st->by_length[2], 2);
+    dg_loopset_destroy(s);
+    /* a search cut short otherwise is not complete either */
+    dg_loop_options o;
+    dg_loop_options_init(&o);
+    o.limit = 1;
+    cr_assert_eq(dg_loopset_collect(l, &o, 0, &s, NULL), DG_OK);
+    cr_expect_eq(dg_loopset_count(s), 1);
+    cr_expect_not(dg_loopset_full(s));
+    cr_expect_not(dg_loopset_complete(s));
+    dg_loopset_destroy(s);
+    dg_ledger_destroy(l);
+}
+
+Test(loopset, an_unknown_through_company_leaves_no_set)
+{
+    dg_ledger *l = five_loops();
+    dg_loop_options o;
+    dg_loop_options_init(&o);
+    o.through = "Nobody";
+    dg_loopset *s = (dg_loopset *)&o; /* anything but NULL */
+    dg_diags d;
+    dg_diags_init(&d);
+    cr_expect_eq(dg_loopset_collect(l, &o, 0, &s, &d), DG_EUSAGE);
+    cr_expect_null(s);
+    cr_expect_str_eq(d.items[0].message,
+                     "\"Nobody\" is not a company in the ledger");
+    dg_diags_finish(&d);
+    dg_ledger_destroy(l);
+}
+
+Test(loopset, a_loop_reads_as_a_path_a_list_of_companies_and_a_signature)
+{
+    /* X pays Y twice (equity 1B, and a warrant of no stated value), Y
+     * sells X chips */
+    dg_ledger *l = dg_ledger_create();
+    co(l, "Y");
+    leg(l, "X", "Y", DG_KIND_WARRANT, NAN, DG_STATUS_COMPLETED, "2025");
+    leg(l, "X", "Y", DG_KIND_EQUITY, 1e9, DG_STATUS_COMPLETED, "2025");
+    leg(l, "Y", "X", DG_KIND_CHIPS, 2e9, DG_STATUS_COMPLETED, "2025");
+    dg_loopset *s;
+    cr_assert_eq(dg_loopset_collect(l, NULL, 0, &s, NULL), DG_OK);
+    cr_assert_eq(dg_loopset_count(s), 1);
+    const dg_loop *x = dg_loopset_loop(s, 0);
+    dg_buf b;
+    dg_buf_init(&b);
+    /* kinds of one hop in kind order (equity before warrant), whatever
+     * the file order; the loop starts at the smaller name */
+    dg_loop_path_text(l, x, &b);
+    cr_expect_str_eq(b.data, "X -equity+warrant-> Y -chips-> X");
+    dg_buf_clear(&b);
+    dg_loop_companies_text(l, x, " > ", true, &b);
+    cr_expect_str_eq(b.data, "X > Y > X");
+    dg_buf_clear(&b);
+    dg_loop_companies_text(l, x, ">", false, &b);
+    cr_expect_str_eq(b.data, "X>Y");
+    dg_buf_clear(&b);
+    dg_loop_signature_text(x, &b);
+    cr_expect_str_eq(b.data, "equity+warrant>chips");
+    dg_buf_clear(&b);
+    dg_kinds_text((1u << DG_KIND_BACKSTOP) | (1u << DG_KIND_CHIPS), &b);
+    cr_expect_str_eq(b.data, "chips+backstop");
+    /* appends: a caller builds a line from several */
+    dg_loop_signature_text(x, &b);
+    cr_expect_str_eq(b.data, "chips+backstopequity+warrant>chips");
+    dg_buf_finish(&b);
+    /* the value is the smaller hop's floor: 1B disclosed of X -> Y */
+    cr_expect_eq(x->value, 1e9);
+    cr_expect(x->partial);
+    dg_loopset_destroy(s);
+    dg_ledger_destroy(l);
+}
+
+/* ---- as the executable writes them ------------------------------------------- */
+
+/* The lines of `text`, sorted, as one string: two outputs that hold the
+ * same rows in another order compare equal. */
+static char *sorted_lines(const char *text)
+{
+    size_t n = 0, cap = 64;
+    char **v = malloc(cap * sizeof *v);
+    for (const char *p = text; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (n == cap)
+            v = realloc(v, (cap *= 2) * sizeof *v);
+        v[n] = malloc(len + 1);
+        memcpy(v[n], p, len);
+        v[n++][len] = '\0';
+        p += len + (e != NULL);
+    }
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strcmp(v[j - 1], v[j]) > 0; j--) {
+            char *t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    dg_buf b;
+    dg_buf_init(&b);
+    for (size_t i = 0; i < n; i++) {
+        dg_buf_puts(&b, v[i]);
+        dg_buf_putc(&b, '\n');
+        free(v[i]);
+    }
+    free(v);
+    return dg_buf_take(&b);
+}
+
+Test(loops, streamed_and_sorted_csv_write_the_same_rows_alike)
+{
+    /* a name with a comma and one with a quote: quoted, the quote doubled,
+     * in both; plain names are not quoted in either */
+    char *path = temp_file(
+        "quote.dot",
+        "digraph {\n"
+        "  \"Acme, Inc.\" -> B [kind=\"cloud\", amount=\"2B\", "
+        "status=\"reported\", announced=\"2025\"];\n"
+        "  B -> \"Acme, Inc.\" [kind=\"equity\", amount=\"1B\", "
+        "status=\"reported\", announced=\"2025\"];\n"
+        "  B -> \"The \\\"C\\\" Co\" [kind=\"chips\", amount=\"1B\", "
+        "status=\"reported\", announced=\"2025\"];\n"
+        "  \"The \\\"C\\\" Co\" -> B [kind=\"cloud\", "
+        "status=\"reported\", announced=\"2025\"];\n"
+        "  B -> D [kind=\"chips\", amount=\"1B\", status=\"reported\", "
+        "announced=\"2025\"];\n"
+        "  D -> B [kind=\"equity\", amount=\"1B\", status=\"reported\", "
+        "announced=\"2025\"];\n"
+        "}\n");
+    const char *a[] = {"loops", path, "--sort", "none", "--format", "csv",
+                       NULL};
+    const char *b[] = {"loops", path, "--format", "csv", NULL};
+    run_result streamed = run_cli(a, NULL), sorted = run_cli(b, NULL);
+    cr_assert_eq(streamed.status, 0, "%s", streamed.err);
+    cr_assert_eq(sorted.status, 0, "%s", sorted.err);
+    char *x = sorted_lines(streamed.out), *y = sorted_lines(sorted.out);
+    cr_expect_str_eq(x, y);
+    cr_expect(strstr(sorted.out, ",\"Acme, Inc.>B\"\n") != NULL, "%s",
+              sorted.out);
+    cr_expect(strstr(sorted.out, ",\"B>The \"\"C\"\" Co\"\n") != NULL, "%s",
+              sorted.out);
+    cr_expect(strstr(sorted.out, ",B>D\n") != NULL, "%s", sorted.out);
+    free(x);
+    free(y);
+    run_free(&streamed);
+    run_free(&sorted);
+    free(path);
+}
+
+Test(loops, a_single_streamed_loop_is_one_loop)
+{
+    char *path = temp_file(
+        "one.dot",
+        "digraph {\n"
+        "  A -> B [kind=\"cloud\", amount=\"2B\", status=\"reported\", "
+        "announced=\"2025\"];\n"
+        "  B -> A [kind=\"equity\", amount=\"1B\", status=\"reported\", "
+        "announced=\"2025\"];\n"
+        "}\n");
+    const char *a[] = {"loops", path, "--sort", "none", NULL};
+    run_result r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    /* rank, id, length, value, pattern, firmness, path; then the count */
+    cr_expect(strncmp(r.out, "1  ", 3) == 0, "%s", r.out);
+    const char *rest = "  2  $1B  vendor financing  reported  A -cloud-> B "
+                       "-equity-> A\n1 loop\n";
+    size_t n = strlen(r.out), m = strlen(rest);
+    cr_expect(n == 3 + 10 + m && strcmp(r.out + 13, rest) == 0, "%s", r.out);
+    run_free(&r);
     free(path);
 }

@@ -24,7 +24,7 @@ typedef struct dg_leg_change {
 /* A loop present in one version only. */
 typedef struct dg_loop_ref {
     char id[16];
-    char *companies; /* "AMD > OpenAI" (canonical rotation); owned */
+    char *companies; /* "AMD > OpenAI > AMD" (canonical rotation); owned */
     char *signature; /* "warrant>chips"; owned */
     double value;
     dg_pattern pattern;
@@ -59,7 +59,8 @@ typedef struct dg_diff {
     dg_exposure_change *exposure;
     size_t nexposure;
     char *focus;          /* the focus used for exposure; NULL = none */
-    char *exposure_note;  /* why exposure was not compared, or NULL */
+    char *exposure_note;  /* why exposure was not compared (always set
+                             when focus is NULL), or NULL */
 } dg_diff;
 
 typedef struct dg_diff_options {
@@ -81,12 +82,17 @@ void dg_diff_finish(dg_diff *d);
 /* True when nothing changed (legs, companies, loops or exposure). */
 bool dg_diff_empty(const dg_diff *d);
 
-/* The loops of one ledger, as references sorted by id (used by diff and
- * by `check --no-new-loops`). On DG_OK *refs (n entries) is owned by the
- * caller: free with dg_loop_refs_free. DG_ELIMIT when the search was cut
- * short: opt's limit or time, or more than DG_LOOPS_MAX_BYTES of loops. */
-int dg_loop_refs(const dg_ledger *l, const dg_loop_options *opt,
-                 dg_loop_ref **refs, size_t *n);
+/* The loops of two ledgers compared by id under `opt` (diff, and `check
+ * --no-new-loops`): those only `after` has and those only `before` has,
+ * as references in id order. Either pair of out pointers may be NULL (not
+ * wanted); on DG_OK the others are the caller's (dg_loop_refs_free).
+ * DG_ELIMIT when a search was cut short, by opt's limit or time or by
+ * more than DG_LOOPS_MAX_BYTES of loops: a comparison is never partial.
+ * DG_EUSAGE (see dg_loops_each), DG_ENOMEM, DG_EINTERNAL. */
+int dg_loops_compare(const dg_ledger *before, const dg_ledger *after,
+                     const dg_loop_options *opt, dg_loop_ref **only_after,
+                     size_t *nafter, dg_loop_ref **only_before,
+                     size_t *nbefore);
 void dg_loop_refs_free(dg_loop_ref *refs, size_t n);
 
 #endif

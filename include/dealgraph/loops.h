@@ -8,6 +8,7 @@
 #define DG_LOOPS_H
 
 #include "dealgraph/dealgraph.h"
+#include "dealgraph/text.h"
 
 #include <stdint.h>
 
@@ -59,8 +60,24 @@ typedef struct dg_loop {
 } dg_loop;
 
 /* Writes the kind signature, e.g. "warrant>chips" or
- * "equity>cloud+chips>chips" (kinds of one hop joined by '+'). */
+ * "equity>cloud+chips>chips" (kinds of one hop joined by '+'), cut to the
+ * n bytes of buf. */
 char *dg_loop_signature(const dg_loop *loop, char *buf, size_t n);
+
+/* The texts of a loop, appended to `b` in full (a failed allocation sets
+ * b->oom, as every dg_buf append does):
+ *   dg_kinds_text           the kinds of a hop mask in kind order,
+ *                           "cloud+equity+backstop"
+ *   dg_loop_signature_text  the kind signature, as dg_loop_signature
+ *   dg_loop_path_text       "AMD -warrant-> OpenAI -chips-> AMD"
+ *   dg_loop_companies_text  the companies in canonical rotation joined by
+ *                           `sep`, with the first again at the end when
+ *                           `closed`: "AMD>OpenAI", "AMD > OpenAI > AMD" */
+void dg_kinds_text(unsigned kinds, dg_buf *b);
+void dg_loop_signature_text(const dg_loop *loop, dg_buf *b);
+void dg_loop_path_text(const dg_ledger *l, const dg_loop *loop, dg_buf *b);
+void dg_loop_companies_text(const dg_ledger *l, const dg_loop *loop,
+                            const char *sep, bool closed, dg_buf *b);
 
 typedef struct dg_loop_options {
     dg_filter filter;     /* which legs count */
@@ -105,8 +122,9 @@ typedef int (*dg_loop_fn)(const dg_loop *loop, void *ctx);
 
 /* Finds the loops of `l` and passes each to `fn` (NULL: count only, the
  * fast path). Memory does not grow with the number of loops. Returns
- * DG_OK, DG_EUSAGE (e.g. `through` names no company: the message is in
- * diags), DG_ENOMEM or DG_EINTERNAL. */
+ * DG_OK, DG_EUSAGE (`through` names no company: "\"OpenAl\" is not a
+ * company in the ledger; did you mean \"OpenAI\"?" in diags), DG_ENOMEM
+ * or DG_EINTERNAL. */
 int dg_loops_each(const dg_ledger *l, const dg_loop_options *opt,
                   dg_loop_fn fn, void *ctx, dg_loop_stats *stats,
                   dg_diags *diags);
@@ -139,6 +157,15 @@ typedef struct dg_loop_null {
     bool timed_out; /* some count hit max_seconds: results partial */
 } dg_loop_null;
 
+/* The null model counts every loop of the graph and its rewirings: it
+ * honours the filter, max_len and max_seconds (shared equally by the
+ * N + 1 counts), and has no use for limit. A `through` company, the
+ * temporal mode or a min_value select loops that a rewired graph has no
+ * counterpart of, and one rewiring has no spread: dg_loops_null refuses
+ * those with DG_EUSAGE, and dg_loops_null_check says why (in diags)
+ * without counting anything. */
+int dg_loops_null_check(const dg_loop_options *opt, size_t rewirings,
+                        dg_diags *diags);
 int dg_loops_null(const dg_ledger *l, const dg_loop_options *opt,
                   size_t rewirings, uint64_t seed, dg_loop_null *out);
 

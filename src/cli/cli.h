@@ -20,10 +20,7 @@ enum {
     EXIT_TROUBLE = 2, /* bad usage, unreadable or invalid input */
 };
 
-int cmd_loops(int argc, char **argv);
 int cmd_report(int argc, char **argv);
-int cmd_check(int argc, char **argv);
-int cmd_diff(int argc, char **argv);
 
 /* "dealgraph: " + message + newline, on stderr. */
 void cli_error(const char *fmt, ...)

@@ -6,33 +6,106 @@
 #include "dealgraph/gate.h"
 #include "dealgraph/text.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char help[] =
-    "usage: dealgraph check [RULES] [OPTIONS] FILE\n"
-    "\n"
-    "Measures the rules on the ledger; prints one line per rule with the\n"
-    "measured value and the limit. Exit 0 when all hold, 1 when any breaks.\n"
-    "\n"
-    "  --max-exposure R       largest direct inflow share on the focus\n"
-    "                         (0.5 or 50%)\n"
-    "  --max-loops N          number of loops\n"
-    "  --max-loop-value X     value of the largest loop (10B, $1.5T, ...)\n"
-    "  --max-fci F            Finn's cycling index of the network\n"
-    "  --no-new-loops BASE    no loop that the baseline ledger BASE lacks\n"
-    "  --policy FILE          rules from a policy file (docs/ci.md); flags\n"
-    "                         given after it override it\n"
-    "  --focus NAME           the focal company (default: the ledger's)\n"
-    "  --max-len N            count loops of at most N companies\n"
-    "  --format text|md|json  output format (default text; md is a table\n"
-    "                         for a CI job summary)\n"
-    "  -o, --output FILE      write there instead of standard output\n"
-    "  --min-status S, --kinds K1,K2, --as-of DATE, --amounts SCENARIO\n"
-    "\n"
-    "Exit codes: 0 all rules hold, 1 a rule is broken, 2 bad usage or\n"
-    "unreadable or invalid input (the ledger, the baseline or the policy).\n";
+/* ---- options -------------------------------------------------------------- */
+
+/* The rules and policy files in the order given: a later one overrides an
+ * earlier one. They are checked as they are parsed and applied when the
+ * ledger is measured; nothing is kept between (the options hold only the
+ * command line's words). */
+#define MAX_SETTINGS 64
+
+typedef struct check_opts {
+    struct {
+        const char *rule; /* NULL: `value` is a policy file */
+        const char *value;
+    } set[MAX_SETTINGS];
+    size_t n;
+} check_opts;
+
+static bool note_setting(const char *cmd, check_opts *o, const char *rule,
+                         const char *value)
+{
+    if (o->n == MAX_SETTINGS) {
+        cli_error("%s: more than %d rules and policies; put them in one "
+                  "policy file",
+                  cmd, MAX_SETTINGS);
+        return false;
+    }
+    o->set[o->n].rule = rule;
+    o->set[o->n].value = value;
+    o->n++;
+    return true;
+}
+
+static bool set_rule(dg_policy *p, const char *rule, const char *value)
+{
+    char msg[512];
+    if (dg_policy_set(p, rule, value, msg, sizeof msg))
+        return true;
+    cli_error("check: --%s", msg);
+    return false;
+}
+
+static bool load_policy(dg_policy *p, const char *path)
+{
+    dg_diags diags;
+    dg_diags_init(&diags);
+    int rc = dg_policy_load(path, p, &diags);
+    if (rc != DG_OK) {
+        for (size_t i = 0; i < diags.count; i++)
+            cli_print_diag(&diags.items[i]);
+        if (diags.count == 0 || diags.oom) /* none could be kept */
+            cli_error("%s: %s", path, dg_strerror(rc));
+    }
+    dg_diags_finish(&diags);
+    return rc == DG_OK;
+}
+
+/* A rule's value is checked here, on a policy of its own, so that a bad
+ * one is refused before anything is read. */
+static bool parse_rule(const char *cmd, const cli_option *o, const char *arg,
+                       void *dst)
+{
+    dg_policy p;
+    dg_policy_init(&p);
+    bool ok = set_rule(&p, o->name, arg);
+    dg_policy_finish(&p);
+    return ok && note_setting(cmd, dst, o->name, arg);
+}
+
+static bool parse_policy(const char *cmd, const cli_option *o,
+                         const char *arg, void *dst)
+{
+    (void)o;
+    dg_policy p;
+    dg_policy_init(&p);
+    bool ok = load_policy(&p, arg);
+    dg_policy_finish(&p);
+    return ok && note_setting(cmd, dst, NULL, arg);
+}
+
+#define RULE(name, arg, help) {name, 0, arg, help, parse_rule, 0, NULL}
+
+static const cli_option options[] = {
+    RULE("max-exposure", "R",
+         "largest direct inflow share on the focus (0.5 or 50%)"),
+    RULE("max-loops", "N", "number of loops"),
+    RULE("max-loop-value", "X", "value of the largest loop (10B, $1.5T, ...)"),
+    RULE("max-fci", "F", "Finn's cycling index of the network"),
+    RULE("no-new-loops", "BASE", "no loop that the baseline ledger BASE lacks"),
+    {"policy", 0, "FILE",
+     "rules from a policy file (docs/ci.md); flags given after it override "
+     "it",
+     parse_policy, 0, NULL},
+    RULE("focus", "NAME", "the focal company (default: the ledger's)"),
+    RULE("max-len", "N", "count loops of at most N companies"),
+    {NULL, 0, NULL, NULL, NULL, 0, NULL},
+};
+
+/* ---- the document ----------------------------------------------------------- */
 
 static void measured_text(dg_buf *b, const dg_rule_result *r)
 {
@@ -69,41 +142,6 @@ static void measured_text(dg_buf *b, const dg_rule_result *r)
     }
 }
 
-/* A Markdown table of the rules, for a CI job summary: a broken rule's
- * result in bold, then the verdict. */
-static bool write_md(FILE *out, const dg_gate *g)
-{
-    static const cli_column cols[] = {
-        {"result", "result"},
-        {"rule", "rule"},
-        {"measured", "measured, limit"},
-    };
-    cli_table t;
-    cli_table_init(&t, cols, 3);
-    dg_buf b;
-    dg_buf_init(&b);
-    size_t broken = 0;
-    for (size_t i = 0; i < g->count; i++) {
-        const dg_rule_result *r = &g->results[i];
-        measured_text(&b, r);
-        cli_table_row(&t);
-        cli_table_text(&t, 0, r->holds ? "holds" : "**BROKEN**");
-        cli_table_text(&t, 1, r->rule);
-        cli_table_text(&t, 2, b.data ? b.data : "");
-        broken += !r->holds;
-    }
-    if (b.oom)
-        t.oom = true; /* a cell's text was cut short */
-    dg_buf_finish(&b);
-    bool ok = cli_table_write(&t, CLI_OUT_MD, out);
-    cli_table_finish(&t);
-    if (broken)
-        fprintf(out, "\n**%zu of %zu rules broken**\n", broken, g->count);
-    else
-        fprintf(out, "\nall %zu rules hold\n", g->count);
-    return ok && !ferror(out);
-}
-
 static json_t *gate_json(const dg_ledger *l, const dg_gate *g)
 {
     json_t *doc = cli_json_document();
@@ -135,82 +173,86 @@ static json_t *gate_json(const dg_ledger *l, const dg_gate *g)
     return doc;
 }
 
-int cmd_check(int argc, char **argv)
+/* One line per rule, then the verdict: in text the lines a CI log shows
+ * ("BROKEN  max-loops: 35 loops, limit 30"), on a page a table (for a job
+ * summary) with the broken rules in bold. */
+static void gate_document(cli_doc *d, const dg_ledger *l, const dg_gate *g,
+                          cli_out_format format)
 {
-    enum { O_RULE = 0x300, O_POLICY, O_FOCUS };
-    static const struct option options[] = {
-        {"max-exposure", required_argument, NULL, O_RULE},
-        {"max-loops", required_argument, NULL, O_RULE},
-        {"max-loop-value", required_argument, NULL, O_RULE},
-        {"max-fci", required_argument, NULL, O_RULE},
-        {"no-new-loops", required_argument, NULL, O_RULE},
-        {"max-len", required_argument, NULL, O_RULE},
-        {"focus", required_argument, NULL, O_RULE},
-        {"policy", required_argument, NULL, O_POLICY},
-        CLI_COMMON_OPTIONS,
-        {NULL, 0, NULL, 0},
+    if (format == CLI_OUT_JSON) {
+        doc_json(d, gate_json(l, g));
+        return;
+    }
+    static const cli_column cols[] = {
+        {"result", "result"},
+        {"rule", "rule"},
+        {"measured", "measured, limit"},
     };
-    cli_common c;
-    cli_common_init(&c, (1u << CLI_OUT_TEXT) | (1u << CLI_OUT_MD) |
-                            (1u << CLI_OUT_JSON));
+    cli_table t;
+    cli_table_init(&t, cols, 3);
+    dg_buf b, lines;
+    dg_buf_init(&b);
+    dg_buf_init(&lines);
+    size_t broken = 0;
+    for (size_t i = 0; i < g->count; i++) {
+        const dg_rule_result *r = &g->results[i];
+        measured_text(&b, r);
+        const char *m = b.data ? b.data : "";
+        dg_buf_printf(&lines, "%-6s  %s: %s\n", r->holds ? "holds" : "BROKEN",
+                      r->rule, m);
+        cli_table_row(&t);
+        cli_table_text(&t, 0, r->holds ? "holds" : "BROKEN");
+        if (!r->holds)
+            cli_table_strong(&t, 0);
+        cli_table_text(&t, 1, r->rule);
+        cli_table_text(&t, 2, m);
+        broken += !r->holds;
+    }
+    if (broken)
+        dg_buf_printf(&lines, "%zu of %zu rules broken", broken, g->count);
+    else
+        dg_buf_printf(&lines, "all %zu rules hold", g->count);
+    if (b.oom || lines.oom) /* a line was cut short */
+        d->oom = true;
+    else {
+        doc_only(d, DOC_TEXT);
+        doc_para(d, "%s", lines.data);
+    }
+    doc_only(d, DOC_MD | DOC_HTML);
+    doc_table(d, &t, DOC_MD | DOC_HTML);
+    if (broken)
+        doc_strong(d, "%zu of %zu rules broken", broken, g->count);
+    else
+        doc_para(d, "all %zu rules hold", g->count);
+    doc_only(d, 0);
+    dg_buf_finish(&b);
+    dg_buf_finish(&lines);
+}
+
+/* ---- the command ------------------------------------------------------------ */
+
+static int check_build(cli_doc *d, const dg_ledger *l, const cli_common *c,
+                       const void *opts)
+{
+    const check_opts *o = opts;
     dg_policy p;
     dg_policy_init(&p);
-    int code = EXIT_TROUBLE;
-    dg_ledger *l = NULL;
-    dg_diags diags;
-    dg_diags_init(&diags);
     dg_gate g;
     memset(&g, 0, sizeof g);
-    int opt, index = 0;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "f:o:h", options, &index)) != -1) {
-        if (opt == 'h') {
-            cli_help(help);
-            code = EXIT_OK;
+    dg_diags diags;
+    dg_diags_init(&diags);
+    int code = EXIT_TROUBLE;
+    for (size_t i = 0; i < o->n; i++)
+        if (!(o->set[i].rule ? set_rule(&p, o->set[i].rule, o->set[i].value)
+                             : load_policy(&p, o->set[i].value)))
             goto done;
-        } else if (opt == O_RULE) {
-            char msg[512];
-            if (!dg_policy_set(&p, options[index].name, optarg, msg,
-                               sizeof msg)) {
-                cli_error("check: --%s", msg);
-                goto done;
-            }
-        } else if (opt == O_POLICY) {
-            int rc = dg_policy_load(optarg, &p, &diags);
-            if (rc != DG_OK) {
-                for (size_t i = 0; i < diags.count; i++)
-                    cli_print_diag(&diags.items[i]);
-                if (diags.count == 0 || diags.oom) /* none could be kept */
-                    cli_error("%s: %s", optarg, dg_strerror(rc));
-                goto done;
-            }
-        } else if (opt == '?') {
-            code = cli_bad_option("check", argv);
-            goto done;
-        } else {
-            int r = cli_common_option(&c, "check", opt, optarg);
-            if (r == 0)
-                code = cli_bad_option("check", argv);
-            if (r <= 0)
-                goto done;
-        }
-    }
-    if (argc - optind != 1) {
-        cli_error("check: give exactly one ledger; usage: dealgraph check "
-                  "[RULES] FILE");
-        goto done;
-    }
     if (!dg_has(p.max_exposure) && !dg_has(p.max_loops) &&
         !dg_has(p.max_loop_value) && !dg_has(p.max_fci) && !p.no_new_loops) {
         cli_error("check: no rule given; use --max-exposure, --max-loops, "
                   "--max-loop-value, --max-fci, --no-new-loops or --policy");
         goto done;
     }
-    l = cli_load(argv[optind], &c.load);
-    if (!l)
-        goto done;
-    int rc = dg_gate_run(l, &p, &c.filter, &c.load, &g, &diags);
+    int rc = dg_gate_run(l, &p, &c->filter, &c->load, &g, &diags);
     if (rc != DG_OK) {
         dg_diags_sort(&diags);
         size_t shown = 0;
@@ -227,42 +269,31 @@ int cmd_check(int argc, char **argv)
             cli_error("check: %s", dg_strerror(rc));
         goto done;
     }
-    cli_output out;
-    if (!cli_output_open_as(&out, &c))
-        goto done;
-    bool ok = true;
-    if (c.format == CLI_OUT_JSON) {
-        json_t *doc = gate_json(l, &g);
-        ok = cli_json_write(doc, out.f);
-        json_decref(doc);
-    } else if (c.format == CLI_OUT_MD) {
-        ok = write_md(out.f, &g);
-    } else {
-        dg_buf b;
-        dg_buf_init(&b);
-        size_t broken = 0;
-        for (size_t i = 0; i < g.count; i++) {
-            measured_text(&b, &g.results[i]);
-            fprintf(out.f, "%-6s  %s: %s\n",
-                    g.results[i].holds ? "holds" : "BROKEN",
-                    g.results[i].rule, b.data ? b.data : "");
-            broken += !g.results[i].holds;
-        }
-        if (b.oom)
-            cli_out_of_memory(); /* a line was cut short */
-        dg_buf_finish(&b);
-        if (broken)
-            fprintf(out.f, "%zu of %zu rules broken\n", broken, g.count);
-        else
-            fprintf(out.f, "all %zu rules hold\n", g.count);
-    }
-    if (!cli_output_close(&out, ok))
-        goto done;
+    gate_document(d, l, &g, c->format);
     code = g.holds ? EXIT_OK : EXIT_FINDING;
 done:
     dg_gate_finish(&g);
     dg_policy_finish(&p);
     dg_diags_finish(&diags);
-    dg_ledger_destroy(l);
     return code;
 }
+
+static const char about[] =
+    "Measures the rules on the ledger; prints one line per rule with the\n"
+    "measured value and the limit. Exit 0 when all hold, 1 when any breaks.\n"
+    "--format md writes the rules as a table, for a CI job summary.";
+
+const cli_command cli_cmd_check = {
+    .name = "check",
+    .summary = "CI gate: exit 1 when a rule is broken",
+    .usage = "[RULES] [OPTIONS] FILE",
+    .about = about,
+    .exits = "Exit codes: 0 all rules hold, 1 a rule is broken, 2 bad usage "
+             "or\nunreadable or invalid input (the ledger, the baseline or "
+             "the policy).",
+    .formats = DOC_TEXT | DOC_MD | DOC_JSON,
+    .shared = CLI_SHARE_ANALYSIS,
+    .options = options,
+    .opts_size = sizeof(check_opts),
+    .build = check_build,
+};

@@ -7,44 +7,33 @@
 #include "dealgraph/exposure.h"
 #include "dealgraph/text.h"
 
-#include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char help[] =
-    "usage: dealgraph diff [OPTIONS] OLD NEW\n"
-    "\n"
-    "Lists the legs added, removed and changed (a leg is identified by its\n"
-    "deal id, endpoints and kind; every attribute that differs is listed),\n"
-    "the loops opened and closed, and the direct inflow shares from the\n"
-    "focus that moved.\n"
-    "\n"
-    "  --focus NAME         focal company for exposure (default: NEW's)\n"
-    "  --max-len N          compare loops of at most N companies\n"
-    "  --format text|md|json\n"
-    "  -o, --output FILE    write there instead of standard output\n"
-    "  --min-status S, --kinds K1,K2, --as-of DATE, --amounts SCENARIO\n"
-    "\n"
-    "Exit codes: 0 no change, 1 something changed, 2 bad usage or\n"
-    "unreadable or invalid input.\n";
+typedef struct diff_opts {
+    size_t max_len;
+} diff_opts;
 
-static void leg_text(dg_buf *b, const dg_ledger *l, size_t i)
+static const cli_value max_len_value = {
+    "a loop length", "give a whole number of companies, 2 or more", 2, 1e6,
+    NULL};
+
+static const cli_option options[] = {
+    {"max-len", 0, "N", "compare loops of at most N companies",
+     cli_parse_count, offsetof(diff_opts, max_len), &max_len_value},
+    {NULL, 0, NULL, NULL, NULL, 0, NULL},
+};
+
+/* What the library says when there is no focus, in the command's words. */
+static const char *exposure_note(const dg_diff *d)
 {
-    const dg_leg *g = &l->legs[i];
-    char m[32], d[16];
-    dg_buf_clear(b);
-    dg_buf_printf(b, "%s -> %s %s", l->companies[g->from].name,
-                  l->companies[g->to].name, dg_kind_name(g->kind));
-    if (dg_has(g->amount))
-        dg_buf_printf(b, " %s%s", g->upto ? "up to " : "",
-                      dg_money_format(g->amount, m, sizeof m));
-    else
-        dg_buf_puts(b, " undisclosed");
-    dg_buf_printf(b, ", %s, %s", dg_status_name(g->status),
-                  dg_date_format(g->announced, d, sizeof d));
-    if (g->deal)
-        dg_buf_printf(b, " [%s]", g->deal);
+    return d->focus ? d->exposure_note
+                    : "exposure not compared: no focus (give --focus or a "
+                      "focus attribute)";
 }
+
+/* ---- JSON ------------------------------------------------------------------- */
 
 static json_t *leg_json(const dg_ledger *l, size_t i)
 {
@@ -99,18 +88,12 @@ static json_t *diff_json(const dg_ledger *a, const dg_ledger *b,
     for (size_t i = 0; i < d->nremoved; i++)
         json_array_append_new(removed, leg_json(a, d->removed[i]));
     for (size_t i = 0; i < d->nchanged; i++) {
-        json_t *fields = json_array();
-        for (size_t k = 0; k < d->changed[i].nfields; k++) {
-            const dg_field_change *f = &d->changed[i].fields[k];
-            json_array_append_new(fields,
-                                  json_pack("{s:s, s:s, s:s}", "field",
-                                            f->field, "before", f->before,
-                                            "after", f->after));
-        }
         json_t *leg = leg_json(b, d->changed[i].after);
         json_object_set_new(leg, "old_line",
                             json_integer((json_int_t)a->legs[d->changed[i].before].line));
-        json_object_set_new(leg, "changes", fields);
+        json_object_set_new(leg, "changes",
+                            changes_json(d->changed[i].fields,
+                                         d->changed[i].nfields));
         json_array_append_new(changed, leg);
     }
     for (size_t i = 0; i < d->nexposure; i++)
@@ -119,6 +102,7 @@ static json_t *diff_json(const dg_ledger *a, const dg_ledger *b,
             json_pack("{s:s, s:o, s:o}", "company", d->exposure[i].company,
                       "before", cli_json_money(d->exposure[i].before), "after",
                       cli_json_money(d->exposure[i].after)));
+    const char *note = exposure_note(d);
     json_object_set_new(doc, "old", cli_json_text(a->path));
     json_object_set_new(doc, "new", cli_json_text(b->path));
     json_object_set_new(doc, "changed", json_boolean(!dg_diff_empty(d)));
@@ -143,188 +127,250 @@ static json_t *diff_json(const dg_ledger *a, const dg_ledger *b,
     json_object_set_new(doc, "loops_closed", loops_json(d->closed, d->nclosed));
     json_object_set_new(doc, "exposure_changes", exposure);
     json_object_set_new(doc, "exposure_note",
-                        d->exposure_note ? json_string(d->exposure_note)
-                                         : json_null());
+                        note ? json_string(note) : json_null());
     return doc;
 }
 
-static void share_text(FILE *out, double v)
+/* ---- the document ------------------------------------------------------------ */
+
+/* The two versions and what changed between them, for the items. */
+typedef struct diff_view {
+    const dg_ledger *a, *b;
+    const dg_diff *d;
+} diff_view;
+
+/* Writes item i of a section into `s`: in text with its sign ("+ ", "- ",
+ * "~ ") and its details as lines of their own; in Markdown and HTML, a
+ * bullet of one item, the sign left to the section's heading (a "- " after
+ * the bullet's own would be a list in the list). */
+typedef void item_fn(dg_buf *s, const diff_view *v, size_t i, bool page);
+
+static void leg_text(dg_buf *b, const dg_ledger *l, size_t i)
 {
-    if (dg_has(v))
-        fprintf(out, "%.1f%%", v * 100);
+    const dg_leg *g = &l->legs[i];
+    char m[32], d[16];
+    dg_buf_printf(b, "%s -> %s %s", l->companies[g->from].name,
+                  l->companies[g->to].name, dg_kind_name(g->kind));
+    if (dg_has(g->amount))
+        dg_buf_printf(b, " %s%s", g->upto ? "up to " : "",
+                      dg_money_format(g->amount, m, sizeof m));
     else
-        fputs("n/a", out);
+        dg_buf_puts(b, " undisclosed");
+    dg_buf_printf(b, ", %s, %s", dg_status_name(g->status),
+                  dg_date_format(g->announced, d, sizeof d));
+    if (g->deal)
+        dg_buf_printf(b, " [%s]", g->deal);
 }
 
-static void diff_text(FILE *out, const dg_ledger *a, const dg_ledger *b,
-                      const dg_diff *d, bool md)
+/* The attributes that differ, one per line under the item. */
+static void fields_text(dg_buf *s, const dg_field_change *f, size_t n)
 {
+    for (size_t k = 0; k < n; k++)
+        dg_buf_printf(s, "\n  %s: \"%s\" -> \"%s\"", f[k].field, f[k].before,
+                      f[k].after);
+}
+
+static void leg_added(dg_buf *s, const diff_view *v, size_t i, bool page)
+{
+    size_t leg = v->d->added[i];
+    dg_buf_puts(s, page ? "" : "+ ");
+    leg_text(s, v->b, leg);
+    dg_buf_printf(s, " (line %ld)", v->b->legs[leg].line);
+}
+
+static void leg_removed(dg_buf *s, const diff_view *v, size_t i, bool page)
+{
+    size_t leg = v->d->removed[i];
+    dg_buf_puts(s, page ? "" : "- ");
+    leg_text(s, v->a, leg);
+    dg_buf_printf(s, " (was line %ld)", v->a->legs[leg].line);
+}
+
+static void leg_changed(dg_buf *s, const diff_view *v, size_t i, bool page)
+{
+    const dg_leg_change *c = &v->d->changed[i];
+    dg_buf_puts(s, page ? "" : "~ ");
+    leg_text(s, v->b, c->after);
+    dg_buf_printf(s, " (line %ld)", v->b->legs[c->after].line);
+    fields_text(s, c->fields, c->nfields);
+}
+
+static void company_added_or_removed(dg_buf *s, const diff_view *v, size_t i,
+                                     bool page)
+{
+    const dg_diff *d = v->d;
+    bool added = i < d->ncompanies_added;
+    const char *name = added ? d->companies_added[i]
+                             : d->companies_removed[i - d->ncompanies_added];
+    if (page)
+        dg_buf_printf(s, "%s (%s)", name, added ? "added" : "removed");
+    else
+        dg_buf_printf(s, "%s %s", added ? "+" : "-", name);
+}
+
+static void company_changed(dg_buf *s, const diff_view *v, size_t i,
+                            bool page)
+{
+    const dg_company_change *c = &v->d->companies_changed[i];
+    dg_buf_printf(s, "%s%s", page ? "" : "~ ", c->company);
+    fields_text(s, c->fields, c->nfields);
+}
+
+static void loop_text(dg_buf *s, const dg_loop_ref *r, const char *sign)
+{
+    dg_buf_printf(s, "%s%s (%s) [%s]", sign, r->companies, r->signature,
+                  r->id);
+}
+
+static void loop_opened(dg_buf *s, const diff_view *v, size_t i, bool page)
+{
+    loop_text(s, &v->d->opened[i], page ? "" : "+ ");
+}
+
+static void loop_closed(dg_buf *s, const diff_view *v, size_t i, bool page)
+{
+    loop_text(s, &v->d->closed[i], page ? "" : "- ");
+}
+
+static void share_text(dg_buf *s, double v)
+{
+    if (dg_has(v))
+        dg_buf_printf(s, "%.1f%%", v * 100);
+    else
+        dg_buf_puts(s, "n/a");
+}
+
+static void share_moved(dg_buf *s, const diff_view *v, size_t i, bool page)
+{
+    (void)page;
+    const dg_exposure_change *c = &v->d->exposure[i];
+    dg_buf_printf(s, "%s: ", c->company);
+    share_text(s, c->before);
+    dg_buf_puts(s, " -> ");
+    share_text(s, c->after);
+}
+
+/* A section: its heading, then its n items as indented lines (text) or
+ * bullets (Markdown, HTML). */
+static void section(cli_doc *d, const diff_view *v, size_t n, item_fn *item,
+                    const char *title)
+{
+    if (!n)
+        return;
+    doc_heading(d, 3, "%s", title);
     dg_buf s;
     dg_buf_init(&s);
-    const char *item = md ? "- " : "  ";
-    if (md)
-        fprintf(out, "## Changes from %s to %s\n\n", a->path, b->path);
-    if (dg_diff_empty(d)) {
-        fprintf(out, "no change%s\n",
-                d->exposure_note ? " in legs or loops" : "");
-    }
-    if (d->nadded) {
-        fprintf(out, "%s%zu leg%s added\n%s", md ? "### " : "", d->nadded,
-                d->nadded == 1 ? "" : "s", md ? "\n" : "");
-        for (size_t i = 0; i < d->nadded; i++) {
-            leg_text(&s, b, d->added[i]);
-            fprintf(out, "%s+ %s (line %ld)\n", item, s.data ? s.data : "",
-                    b->legs[d->added[i]].line);
-        }
-    }
-    if (d->nremoved) {
-        fprintf(out, "%s%zu leg%s removed\n%s", md ? "\n### " : "",
-                d->nremoved, d->nremoved == 1 ? "" : "s", md ? "\n" : "");
-        for (size_t i = 0; i < d->nremoved; i++) {
-            leg_text(&s, a, d->removed[i]);
-            fprintf(out, "%s- %s (was line %ld)\n", item, s.data ? s.data : "",
-                    a->legs[d->removed[i]].line);
-        }
-    }
-    if (d->nchanged) {
-        fprintf(out, "%s%zu leg%s changed\n%s", md ? "\n### " : "",
-                d->nchanged, d->nchanged == 1 ? "" : "s", md ? "\n" : "");
-        for (size_t i = 0; i < d->nchanged; i++) {
-            leg_text(&s, b, d->changed[i].after);
-            fprintf(out, "%s~ %s (line %ld)\n", item, s.data ? s.data : "",
-                    b->legs[d->changed[i].after].line);
-            for (size_t k = 0; k < d->changed[i].nfields; k++) {
-                const dg_field_change *f = &d->changed[i].fields[k];
-                fprintf(out, "%s    %s: \"%s\" -> \"%s\"\n", md ? "  " : "",
-                        f->field, f->before, f->after);
+    for (int page = 0; page < 2; page++) {
+        doc_only(d, page ? DOC_MD | DOC_HTML : DOC_TEXT);
+        for (size_t i = 0; i < n; i++) {
+            dg_buf_clear(&s);
+            item(&s, v, i, page);
+            if (s.oom) {
+                d->oom = true; /* an item was cut short */
+                break;
+            }
+            if (page) {
+                doc_note(d, "%s", s.data);
+                continue;
+            }
+            /* the details under the item, as lines of their own */
+            for (char *line = s.data, *nl; line; line = nl) {
+                nl = strchr(line, '\n');
+                if (nl)
+                    *nl++ = '\0';
+                doc_line(d, "%s", line);
             }
         }
     }
-    if (d->ncompanies_added || d->ncompanies_removed) {
-        fprintf(out, "%scompanies: %zu added, %zu removed\n%s",
-                md ? "\n### " : "", d->ncompanies_added, d->ncompanies_removed,
-                md ? "\n" : "");
-        for (size_t i = 0; i < d->ncompanies_added; i++)
-            fprintf(out, "%s+ %s\n", item, d->companies_added[i]);
-        for (size_t i = 0; i < d->ncompanies_removed; i++)
-            fprintf(out, "%s- %s\n", item, d->companies_removed[i]);
-    }
-    if (d->ncompanies_changed) {
-        fprintf(out, "%s%zu compan%s changed\n%s", md ? "\n### " : "",
-                d->ncompanies_changed,
-                d->ncompanies_changed == 1 ? "y" : "ies", md ? "\n" : "");
-        for (size_t i = 0; i < d->ncompanies_changed; i++) {
-            fprintf(out, "%s~ %s\n", item, d->companies_changed[i].company);
-            for (size_t k = 0; k < d->companies_changed[i].nfields; k++) {
-                const dg_field_change *f = &d->companies_changed[i].fields[k];
-                fprintf(out, "%s    %s: \"%s\" -> \"%s\"\n", md ? "  " : "",
-                        f->field, f->before, f->after);
-            }
-        }
-    }
-    if (d->nopened) {
-        fprintf(out, "%s%zu loop%s opened\n%s", md ? "\n### " : "",
-                d->nopened, d->nopened == 1 ? "" : "s", md ? "\n" : "");
-        for (size_t i = 0; i < d->nopened; i++)
-            fprintf(out, "%s+ %s (%s) [%s]\n", item, d->opened[i].companies,
-                    d->opened[i].signature, d->opened[i].id);
-    }
-    if (d->nclosed) {
-        fprintf(out, "%s%zu loop%s closed\n%s", md ? "\n### " : "",
-                d->nclosed, d->nclosed == 1 ? "" : "s", md ? "\n" : "");
-        for (size_t i = 0; i < d->nclosed; i++)
-            fprintf(out, "%s- %s (%s) [%s]\n", item, d->closed[i].companies,
-                    d->closed[i].signature, d->closed[i].id);
-    }
-    if (d->nexposure) {
-        fprintf(out, "%sdirect inflow share from %s moved for %zu compan%s\n%s",
-                md ? "\n### " : "", d->focus, d->nexposure,
-                d->nexposure == 1 ? "y" : "ies", md ? "\n" : "");
-        for (size_t i = 0; i < d->nexposure; i++) {
-            fprintf(out, "%s%s: ", item, d->exposure[i].company);
-            share_text(out, d->exposure[i].before);
-            fputs(" -> ", out);
-            share_text(out, d->exposure[i].after);
-            fputc('\n', out);
-        }
-    }
-    if (d->exposure_note)
-        fprintf(out, "%s%s\n", md ? "\n" : "", d->exposure_note);
-    if (s.oom)
-        cli_out_of_memory(); /* a leg's line was cut short */
+    doc_only(d, 0);
     dg_buf_finish(&s);
 }
 
-int cmd_diff(int argc, char **argv)
+static void diff_document(cli_doc *d, const dg_ledger *a, const dg_ledger *b,
+                          const dg_diff *x, cli_out_format format)
 {
-    enum { O_FOCUS = 0x400, O_MAXLEN };
-    static const struct option options[] = {
-        {"focus", required_argument, NULL, O_FOCUS},
-        {"max-len", required_argument, NULL, O_MAXLEN},
-        CLI_COMMON_OPTIONS,
-        {NULL, 0, NULL, 0},
-    };
-    cli_common c;
-    cli_common_init(&c, (1u << CLI_OUT_TEXT) | (1u << CLI_OUT_MD) |
-                            (1u << CLI_OUT_JSON));
-    dg_diff_options o;
-    dg_diff_options_init(&o);
-    int opt;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "f:o:h", options, NULL)) != -1) {
-        if (opt == 'h') {
-            cli_help(help);
-            return EXIT_OK;
-        } else if (opt == O_FOCUS) {
-            o.focus = optarg;
-        } else if (opt == O_MAXLEN) {
-            char *end;
-            errno = 0;
-            unsigned long v = strtoul(optarg, &end, 10);
-            if (errno || *end || !optarg[0] || optarg[0] == '-' || v < 2 ||
-                v > 1000000) {
-                cli_error("diff: --max-len '%s' is not a loop length; give a "
-                          "whole number of companies, 2 or more",
-                          optarg);
-                return EXIT_TROUBLE;
-            }
-            o.loops.max_len = v;
-        } else if (opt == '?') {
-            return cli_bad_option("diff", argv);
-        } else {
-            int r = cli_common_option(&c, "diff", opt, optarg);
-            if (r < 0)
-                return EXIT_TROUBLE;
-            if (r == 0)
-                return cli_bad_option("diff", argv);
-        }
+    if (format == CLI_OUT_JSON) {
+        doc_json(d, diff_json(a, b, x));
+        return;
     }
-    if (argc - optind != 2) {
+    diff_view v = {a, b, x};
+    char t[256];
+    doc_only(d, DOC_MD | DOC_HTML);
+    doc_heading(d, 2, "Changes from %s to %s", a->path, b->path);
+    doc_only(d, 0);
+    if (dg_diff_empty(x))
+        doc_para(d, "no change%s", x->exposure_note ? " in legs or loops" : "");
+#define PLURAL(n, one, many) (n), (n) == 1 ? (one) : (many)
+    snprintf(t, sizeof t, "%zu leg%s added", PLURAL(x->nadded, "", "s"));
+    section(d, &v, x->nadded, leg_added, t);
+    snprintf(t, sizeof t, "%zu leg%s removed", PLURAL(x->nremoved, "", "s"));
+    section(d, &v, x->nremoved, leg_removed, t);
+    snprintf(t, sizeof t, "%zu leg%s changed", PLURAL(x->nchanged, "", "s"));
+    section(d, &v, x->nchanged, leg_changed, t);
+    snprintf(t, sizeof t, "companies: %zu added, %zu removed",
+             x->ncompanies_added, x->ncompanies_removed);
+    section(d, &v, x->ncompanies_added + x->ncompanies_removed,
+            company_added_or_removed, t);
+    snprintf(t, sizeof t, "%zu compan%s changed",
+             PLURAL(x->ncompanies_changed, "y", "ies"));
+    section(d, &v, x->ncompanies_changed, company_changed, t);
+    snprintf(t, sizeof t, "%zu loop%s opened", PLURAL(x->nopened, "", "s"));
+    section(d, &v, x->nopened, loop_opened, t);
+    snprintf(t, sizeof t, "%zu loop%s closed", PLURAL(x->nclosed, "", "s"));
+    section(d, &v, x->nclosed, loop_closed, t);
+    if (x->nexposure) {
+        dg_buf h;
+        dg_buf_init(&h);
+        dg_buf_printf(&h, "direct inflow share from %s moved for %zu compan%s",
+                      x->focus, PLURAL(x->nexposure, "y", "ies"));
+        if (h.oom)
+            d->oom = true;
+        else
+            section(d, &v, x->nexposure, share_moved, h.data);
+        dg_buf_finish(&h);
+    }
+#undef PLURAL
+    if (exposure_note(x))
+        doc_para(d, "%s", exposure_note(x));
+}
+
+/* ---- the command ------------------------------------------------------------ */
+
+static int diff_run(const cli_common *c, const void *opts, int argc,
+                    char **argv)
+{
+    const diff_opts *o = opts;
+    if (argc != 2) {
         cli_error("diff: give two ledgers; usage: dealgraph diff OLD NEW");
         return EXIT_TROUBLE;
     }
-    o.loops.filter = c.filter;
-    dg_ledger *a = cli_load(argv[optind], &c.load);
-    dg_ledger *b = a ? cli_load(argv[optind + 1], &c.load) : NULL;
+    dg_diff_options dopt;
+    dg_diff_options_init(&dopt);
+    dopt.loops.filter = c->filter;
+    dopt.loops.max_len = o->max_len;
+    dopt.focus = c->focus;
+    dg_ledger *a = cli_load(argv[0], &c->load);
+    dg_ledger *b = a ? cli_load(argv[1], &c->load) : NULL;
     int code = EXIT_TROUBLE;
     dg_diff d;
     memset(&d, 0, sizeof d);
+    cli_doc doc;
+    doc_init(&doc);
     if (!a || !b)
         goto done;
-    if (o.focus && dg_ledger_find(a, o.focus) == (size_t)-1 &&
-        dg_ledger_find(b, o.focus) == (size_t)-1) {
+    if (c->focus && dg_ledger_find(a, c->focus) == (size_t)-1 &&
+        dg_ledger_find(b, c->focus) == (size_t)-1) {
         /* in neither version: the same error (and suggestion) as exposure */
         dg_diags fd;
         dg_diags_init(&fd);
         size_t ignored;
-        dg_focus_resolve(b, o.focus, "diff", &ignored, &fd);
+        dg_focus_resolve(b, c->focus, "diff", &ignored, &fd);
         for (size_t i = 0; i < fd.count; i++)
             cli_error("%s", fd.items[i].message);
         dg_diags_finish(&fd);
         goto done;
     }
-    int rc = dg_diff_compute(a, b, &o, &d);
+    int rc = dg_diff_compute(a, b, &dopt, &d);
     if (rc != DG_OK) {
         if (rc == DG_ELIMIT)
             cli_error("diff: too many loops to compare (more than a "
@@ -335,23 +381,35 @@ int cmd_diff(int argc, char **argv)
             cli_error("diff: %s", dg_strerror(rc));
         goto done;
     }
+    diff_document(&doc, a, b, &d, c->format);
     cli_output out;
-    if (!cli_output_open_as(&out, &c))
-        goto done;
-    bool ok = true;
-    if (c.format == CLI_OUT_JSON) {
-        json_t *doc = diff_json(a, b, &d);
-        ok = cli_json_write(doc, out.f);
-        json_decref(doc);
-    } else {
-        diff_text(out.f, a, b, &d, c.format == CLI_OUT_MD);
-    }
-    if (!cli_output_close(&out, ok))
-        goto done;
-    code = dg_diff_empty(&d) ? EXIT_OK : EXIT_FINDING;
+    if (cli_output_open_as(&out, c) &&
+        cli_output_close(&out, doc_write(&doc, c->format, out.f)))
+        code = dg_diff_empty(&d) ? EXIT_OK : EXIT_FINDING;
 done:
+    doc_finish(&doc);
     dg_diff_finish(&d);
     dg_ledger_destroy(a);
     dg_ledger_destroy(b);
     return code;
 }
+
+static const char about[] =
+    "Lists the legs added, removed and changed (a leg is identified by its\n"
+    "deal id, endpoints and kind; every attribute that differs is listed),\n"
+    "the loops opened and closed, and the direct inflow shares from the\n"
+    "focus that moved. The focus is --focus, else NEW's, else OLD's.";
+
+const cli_command cli_cmd_diff = {
+    .name = "diff",
+    .summary = "what changed between two ledgers: legs, loops, exposure",
+    .usage = "[OPTIONS] OLD NEW",
+    .about = about,
+    .exits = "Exit codes: 0 no change, 1 something changed, 2 bad usage "
+             "or\nunreadable or invalid input.",
+    .formats = DOC_TEXT | DOC_MD | DOC_JSON,
+    .shared = CLI_SHARE_ANALYSIS | CLI_SHARE_FOCUS,
+    .options = options,
+    .opts_size = sizeof(diff_opts),
+    .run = diff_run,
+};

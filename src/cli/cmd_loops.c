@@ -1,50 +1,203 @@
 /*
  * cmd_loops.c - dealgraph loops: the closed value loops of a ledger,
- * ranked, with their hops, values, patterns and significance.
+ * ranked, with their hops, values, patterns and significance. The loops
+ * are the library's (loopset.h); this file chooses, shows and counts
+ * them. `--sort none` writes each loop as the search finds it.
  */
 #include "cli.h"
-#include "dealgraph/text.h"
 #include "dealgraph/loops.h"
+#include "dealgraph/loopset.h"
+#include "dealgraph/text.h"
 
-#include <errno.h>
+#include <float.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static const char help[] =
-    "usage: dealgraph loops [OPTIONS] FILE\n"
-    "\n"
-    "Finds every closed value loop: an elementary cycle of companies, each\n"
-    "hop carried by at least one leg that passes the filters (parallel legs\n"
-    "between two companies are one hop).\n"
-    "\n"
-    "  --max-len N          loops of at most N companies\n"
-    "  --min-value X        loops worth at least X (money: 10B, $1.5T, ...);\n"
-    "                       undisclosed loops are left out\n"
-    "  --through NAME       loops through this company\n"
-    "  --temporal           time-respecting loops only, one leg per hop:\n"
-    "                       announced dates non-decreasing around the loop\n"
-    "  --window DAYS        in time (and with --temporal, listed) only when\n"
-    "                       the last leg is at most DAYS after the first\n"
-    "  --limit N            stop after N loops (default 100000; says\n"
-    "                       'truncated'); 0 = no limit\n"
-    "  --sort value|length|none\n"
-    "                       order (default value: largest first; none streams\n"
-    "                       in search order without storing)\n"
-    "  --count              only the total and the count per length\n"
-    "  --null N             significance against N degree-preserving\n"
-    "                       rewirings of the company graph\n"
-    "  --seed S             seed of the rewirings (default 1)\n"
-    "  --max-seconds S      stop the search after S seconds of CPU time and\n"
-    "                       say the result is partial\n"
-    "  --format text|md|json|csv\n"
-    "  -o, --output FILE    write there instead of standard output\n"
-    "  --min-status S, --kinds K1,K2, --as-of DATE, --amounts SCENARIO\n"
-    "                       which legs count (see dealgraph summary --help)\n"
-    "\n"
-    "Exit codes: 0 success, 2 bad usage or unreadable or invalid input.\n";
+extern const cli_command cli_cmd_loops;
+
+/* ---- options ---------------------------------------------------------------- */
+
+/* --limit, and whether it was given: --count counts every loop unless
+ * told otherwise. */
+typedef struct limit_arg {
+    uint64_t n;
+    bool given;
+} limit_arg;
+
+enum { SORT_VALUE, SORT_LENGTH, SORT_NONE };
+
+typedef struct loops_opts {
+    size_t max_len;
+    double min_value; /* NaN: all */
+    const char *through;
+    bool temporal;
+    size_t window; /* days; SIZE_MAX: none */
+    limit_arg limit;
+    int sort;
+    bool count;
+    size_t nulls, seed;
+    double max_seconds;
+    size_t top; /* text and md: at most this many rows; 0: all */
+    bool unattended;
+} loops_opts;
+
+static void defaults(void *p)
+{
+    loops_opts *o = p;
+    o->min_value = NAN;
+    o->window = SIZE_MAX;
+    o->limit.n = 100000;
+    o->seed = 1;
+}
+
+static bool parse_min_value(const char *cmd, const cli_option *o,
+                            const char *arg, void *dst)
+{
+    if (dg_money_parse(arg, dst))
+        return true;
+    cli_error("%s: --%s '%s' is not a money value; write %s", cmd, o->name,
+              arg, dg_money_forms());
+    return false;
+}
+
+static const char *const sort_names[] = {"value", "length", "none", NULL};
+
+static bool parse_sort(const char *cmd, const cli_option *o, const char *arg,
+                       void *dst)
+{
+    for (int k = 0; sort_names[k]; k++)
+        if (strcmp(arg, sort_names[k]) == 0) {
+            *(int *)dst = k;
+            return true;
+        }
+    cli_error("%s: unknown --%s '%s'; use value, length or none", cmd,
+              o->name, arg);
+    return false;
+}
+
+static bool parse_limit(const char *cmd, const cli_option *o, const char *arg,
+                        void *dst)
+{
+    limit_arg *l = dst;
+    l->given = cli_parse_u64(cmd, o, arg, &l->n);
+    return l->given;
+}
+
+static const cli_value max_len_value = {
+    "a loop length", "give a whole number of companies, 2 or more", 2, 1e6,
+    NULL};
+static const cli_value window_value = {
+    "a number of days", "give a whole number, 0 or more", 0, 1e6, NULL};
+static const cli_value limit_value = {
+    "a count", "give a whole number (0 = no limit)", 0, 0, NULL};
+static const cli_value null_value = {
+    "a number of rewirings", "give a whole number up to 1000000", 0, 1e6,
+    NULL};
+static const cli_value seed_value = {
+    "a seed", "give a whole number from 0 to 4294967295", 0, 4294967295.0,
+    NULL};
+static const cli_value seconds_value = {
+    "a duration", "give a positive number of seconds", DBL_MIN, 1e7, NULL};
+static const cli_value top_value = {
+    "a number of loops", "give a whole number (0 = all)", 0, 0, NULL};
+
+#define AT(field) offsetof(loops_opts, field)
+
+static const cli_option options[] = {
+    {"max-len", 0, "N", "loops of at most N companies", cli_parse_count,
+     AT(max_len), &max_len_value},
+    {"min-value", 0, "X",
+     "loops worth at least X (money: 10B, $1.5T, ...); undisclosed loops "
+     "are left out",
+     parse_min_value, AT(min_value), NULL},
+    {"through", 0, "NAME", "loops through this company", cli_parse_string,
+     AT(through), NULL},
+    {"temporal", 0, NULL,
+     "time-respecting loops only, one leg per hop: announced dates "
+     "non-decreasing around the loop",
+     NULL, AT(temporal), NULL},
+    {"window", 0, "DAYS",
+     "in time (and with --temporal, listed) only when the last leg is at "
+     "most DAYS after the first",
+     cli_parse_count, AT(window), &window_value},
+    {"limit", 0, "N",
+     "stop after N loops (default 100000; says 'truncated'); 0 = no limit",
+     parse_limit, AT(limit), &limit_value},
+    {"sort", 0, "value|length|none",
+     "order (default value: largest first; none streams in search order "
+     "without storing)",
+     parse_sort, AT(sort), NULL},
+    {"count", 0, NULL, "only the total and the count per length", NULL,
+     AT(count), NULL},
+    {"top", 0, "N",
+     "text and md list the first N loops, then say how many more (default: "
+     "all)",
+     cli_parse_count, AT(top), &top_value},
+    {"null", 0, "N",
+     "significance against N degree-preserving rewirings of the company "
+     "graph",
+     cli_parse_count, AT(nulls), &null_value},
+    {"seed", 0, "S", "seed of the rewirings (default 1)", cli_parse_count,
+     AT(seed), &seed_value},
+    {"max-seconds", 0, "S",
+     "stop the search after S seconds of CPU time and say the result is "
+     "partial",
+     cli_parse_number, AT(max_seconds), &seconds_value},
+    {"unattended", 0, NULL,
+     "search as the report does: 60 s of CPU time at most (unless "
+     "--max-seconds), no progress display, and no significance when the "
+     "search was cut short",
+     NULL, AT(unattended), NULL},
+    {NULL, 0, NULL, NULL, NULL, 0, NULL},
+};
+
+/* The search the options ask for. */
+static void loop_options(dg_loop_options *lo, const loops_opts *o,
+                         const cli_common *c)
+{
+    dg_loop_options_init(lo);
+    lo->filter = c->filter;
+    lo->max_len = o->max_len;
+    lo->min_value = o->min_value;
+    lo->through = o->through;
+    lo->temporal = o->temporal;
+    lo->window_days = o->window == SIZE_MAX ? -1 : (long)o->window;
+    /* counting writes nothing per loop: count them all unless told */
+    lo->limit = o->count && !o->limit.given ? 0 : o->limit.n;
+    lo->max_seconds = o->max_seconds > 0 ? o->max_seconds
+                      : o->unattended    ? DG_LOOPS_AUTO_SECONDS
+                                         : 0;
+}
+
+/* What the options cannot do together, said before any search. */
+static bool options_ok(const loops_opts *o, const cli_common *c)
+{
+    if (!o->nulls)
+        return true;
+    dg_loop_options lo;
+    loop_options(&lo, o, c);
+    if (dg_loops_null_check(&lo, o->nulls, NULL) != DG_OK) {
+        if (o->nulls < 2)
+            cli_error("loops: --null %zu gives no spread to compare with; "
+                      "give 2 or more rewirings (200 is a good start)",
+                      o->nulls);
+        else
+            cli_error("loops: --null compares the whole loop count and "
+                      "looped value; it does not combine with --through, "
+                      "--temporal or --min-value");
+        return false;
+    }
+    if (c->format == CLI_OUT_CSV || o->sort == SORT_NONE) {
+        cli_error("loops: --null needs --format text, md or json, sorted "
+                  "output (csv and --sort none have no place for it)");
+        return false;
+    }
+    return true;
+}
 
 /* ---- progress on a terminal -------------------------------------------- */
 
@@ -186,220 +339,36 @@ static void progress_end(progress *p)
     p->width = 0;
 }
 
-/* ---- collected loops: arenas, not an allocation per loop ------------------- */
-
-typedef struct rec_hop {
-    size_t from, to;
-    size_t legs, nlegs; /* range in the leg arena */
-    double value;
-    bool partial;
-    unsigned kinds;
-} rec_hop;
-
-typedef struct rec {
-    char id[16];
-    size_t length;
-    size_t companies; /* start in the company arena (length + 1 entries) */
-    size_t hops;      /* start in the hop arena */
-    double value;
-    bool partial;
-    dg_pattern pattern;
-    dg_status firmness;
-    bool time_respecting;
-} rec;
-
-typedef struct arena {
-    void *data;
-    size_t len, cap, size;
-} arena;
-
-static bool arena_push(arena *a, const void *item, size_t count)
+/* A search that failed: the library's message, with the option it is
+ * about, or what went wrong. */
+static void search_failed(int rc, const dg_loop_options *lo,
+                          const dg_diags *diags)
 {
-    if (a->len + count > a->cap) {
-        size_t cap = a->cap ? a->cap : 256;
-        while (cap < a->len + count)
-            cap *= 2;
-        void *p = realloc(a->data, cap * a->size);
-        if (!p)
-            return false;
-        a->data = p;
-        a->cap = cap;
-    }
-    memcpy((char *)a->data + a->len * a->size, item, count * a->size);
-    a->len += count;
-    return true;
+    for (size_t i = 0; i < diags->count; i++)
+        /* dg_loops_each refuses only a `through` that names no company */
+        cli_error("loops: %s%s",
+                  rc == DG_EUSAGE && lo->through ? "--through " : "",
+                  diags->items[i].message);
+    if (!diags->count)
+        cli_error("loops: %s", dg_strerror(rc));
 }
 
-typedef struct collected {
-    arena recs, companies, hops, legs;
-    bool oom;
-    bool full;         /* stopped at DG_LOOPS_MAX_BYTES */
-    size_t full_len;   /* the length of the loop it could not keep */
-} collected;
+/* ---- the document ----------------------------------------------------------- */
 
-static size_t arena_bytes(const arena *a) { return a->len * a->size; }
-
-static int collect(const dg_loop *loop, void *ctx)
-{
-    collected *c = ctx;
-    /* Long loops in a dense ledger: keep at most DG_LOOPS_MAX_BYTES of
-     * them, then stop and say so, rather than use up the memory. */
-    size_t legs = 0;
-    for (size_t i = 0; i < loop->length; i++)
-        legs += loop->hops[i].nlegs;
-    size_t need = sizeof(rec) + (loop->length + 1) * sizeof(size_t) +
-                  loop->length * sizeof(rec_hop) + legs * sizeof(size_t);
-    size_t held = arena_bytes(&c->recs) + arena_bytes(&c->companies) +
-                  arena_bytes(&c->hops) + arena_bytes(&c->legs);
-    if (held + need > DG_LOOPS_MAX_BYTES) {
-        c->full = true;
-        c->full_len = loop->length;
-        return 1;
-    }
-    rec r;
-    memcpy(r.id, loop->id, sizeof r.id);
-    r.length = loop->length;
-    r.companies = c->companies.len;
-    r.hops = c->hops.len;
-    r.value = loop->value;
-    r.partial = loop->partial;
-    r.pattern = loop->pattern;
-    r.firmness = loop->firmness;
-    r.time_respecting = loop->time_respecting;
-    bool ok = arena_push(&c->companies, loop->companies, loop->length) &&
-              arena_push(&c->companies, loop->companies, 1);
-    for (size_t i = 0; ok && i < loop->length; i++) {
-        const dg_hop *h = &loop->hops[i];
-        rec_hop rh = {h->from, h->to, c->legs.len, h->nlegs, h->value,
-                      h->partial, h->kinds};
-        ok = arena_push(&c->legs, h->legs, h->nlegs) &&
-             arena_push(&c->hops, &rh, 1);
-    }
-    ok = ok && arena_push(&c->recs, &r, 1);
-    if (!ok) {
-        c->oom = true;
-        return 1;
-    }
-    return 0;
-}
-
-/* ---- ordering ---------------------------------------------------------------- */
-
-static const collected *sort_c;
-static const dg_ledger *sort_l;
-
-/* Names in order, then the id: a total, deterministic tie-break. */
-static int by_names(const rec *a, const rec *b)
-{
-    const size_t *ca = (const size_t *)sort_c->companies.data + a->companies;
-    const size_t *cb = (const size_t *)sort_c->companies.data + b->companies;
-    size_t n = a->length < b->length ? a->length : b->length;
-    for (size_t i = 0; i < n; i++) {
-        int c = strcmp(sort_l->companies[ca[i]].name,
-                       sort_l->companies[cb[i]].name);
-        if (c)
-            return c;
-    }
-    if (a->length != b->length)
-        return a->length < b->length ? -1 : 1;
-    return strcmp(a->id, b->id);
-}
-
-static int by_value_desc(const rec *a, const rec *b)
-{
-    bool ha = dg_has(a->value), hb = dg_has(b->value);
-    if (ha != hb)
-        return ha ? -1 : 1; /* undisclosed last */
-    if (ha && a->value != b->value)
-        return a->value > b->value ? -1 : 1;
-    return 0;
-}
-
-static int cmp_value(const void *x, const void *y)
-{
-    const rec *a = x, *b = y;
-    int c = by_value_desc(a, b);
-    if (c)
-        return c;
-    if (a->length != b->length)
-        return a->length < b->length ? -1 : 1;
-    return by_names(a, b);
-}
-
-static int cmp_length(const void *x, const void *y)
-{
-    const rec *a = x, *b = y;
-    if (a->length != b->length)
-        return a->length < b->length ? -1 : 1;
-    int c = by_value_desc(a, b);
-    return c ? c : by_names(a, b);
-}
-
-/* ---- output ------------------------------------------------------------------ */
-
-typedef struct view {
+typedef struct loops_result {
     const dg_ledger *l;
-    const collected *c;
-} view;
-
-static const size_t *rec_companies(const view *v, const rec *r)
-{
-    return (const size_t *)v->c->companies.data + r->companies;
-}
-
-static const rec_hop *rec_hops(const view *v, const rec *r)
-{
-    return (const rec_hop *)v->c->hops.data + r->hops;
-}
-
-static const size_t *hop_legs(const view *v, const rec_hop *h)
-{
-    return (const size_t *)v->c->legs.data + h->legs;
-}
-
-static void kinds_text(dg_buf *b, unsigned kinds)
-{
-    bool first = true;
-    for (int k = 0; k < DG_KIND_COUNT; k++) {
-        if (!(kinds & (1u << k)))
-            continue;
-        if (!first)
-            dg_buf_putc(b, '+');
-        dg_buf_puts(b, dg_kind_name((dg_kind)k));
-        first = false;
-    }
-}
-
-static void signature(dg_buf *b, const view *v, const rec *r)
-{
-    dg_buf_clear(b);
-    const rec_hop *h = rec_hops(v, r);
-    for (size_t i = 0; i < r->length; i++) {
-        if (i)
-            dg_buf_putc(b, '>');
-        kinds_text(b, h[i].kinds);
-    }
-}
-
-/* "AMD -warrant-> OpenAI -chips-> AMD" */
-static void path_text(dg_buf *b, const view *v, const rec *r)
-{
-    dg_buf_clear(b);
-    const size_t *c = rec_companies(v, r);
-    const rec_hop *h = rec_hops(v, r);
-    dg_buf_puts(b, v->l->companies[c[0]].name);
-    for (size_t i = 0; i < r->length; i++) {
-        dg_buf_puts(b, " -");
-        kinds_text(b, h[i].kinds);
-        dg_buf_puts(b, "-> ");
-        dg_buf_puts(b, v->l->companies[c[i + 1]].name);
-    }
-}
+    const loops_opts *o;
+    const dg_loop_options *lo;
+    const dg_loopset *set; /* NULL with --count */
+    dg_loop_stats stats;
+    bool full;        /* the set reached DG_LOOPS_MAX_BYTES */
+    bool have_null;
+    dg_loop_null null;
+} loops_result;
 
 static void value_text(dg_buf *b, double value, bool partial)
 {
     char m[32];
-    dg_buf_clear(b);
     if (!dg_has(value)) {
         dg_buf_puts(b, "undisclosed");
         return;
@@ -407,6 +376,101 @@ static void value_text(dg_buf *b, double value, bool partial)
     if (partial)
         dg_buf_puts(b, "at least ");
     dg_buf_puts(b, dg_money_format(value, m, sizeof m));
+}
+
+/* "35 loops by length: 2: 10, 3: 5", then what was searched. */
+static void heading(cli_doc *d, const loops_result *res)
+{
+    const dg_loop_stats *s = &res->stats;
+    const dg_loop_options *lo = res->lo;
+    dg_buf count, what;
+    dg_buf_init(&count);
+    dg_buf_init(&what);
+    dg_buf_printf(&count, "%llu loop%s", (unsigned long long)s->count,
+                  s->count == 1 ? "" : "s");
+    if (res->full)
+        dg_buf_printf(&count, " (truncated: the loops kept fill %zu MiB; "
+                              "give --max-len, --limit or --sort none)",
+                      DG_LOOPS_MAX_BYTES >> 20);
+    else if (s->truncated)
+        dg_buf_puts(&count, " (truncated: the --limit was reached)");
+    else if (s->timed_out)
+        dg_buf_puts(&count, " (partial: --max-seconds was reached)");
+    for (size_t k = 1, first = 1; k <= 65; k++) {
+        uint64_t n = s->by_length[k % 65];
+        if (!n)
+            continue;
+        dg_buf_puts(&count, first ? " by length: " : ", ");
+        if (k < 65)
+            dg_buf_printf(&count, "%zu: %llu", k, (unsigned long long)n);
+        else
+            dg_buf_printf(&count, "longer than 64: %llu",
+                          (unsigned long long)n);
+        first = 0;
+    }
+    dg_buf_printf(&what, "amounts: %s", dg_amounts_name(lo->filter.amounts));
+    if (lo->max_len)
+        dg_buf_printf(&what, "; at most %zu companies", lo->max_len);
+    if (lo->through)
+        dg_buf_printf(&what, "; through %s", lo->through);
+    if (lo->temporal) {
+        dg_buf_puts(&what, "; time-respecting leg sets");
+        if (lo->window_days >= 0)
+            dg_buf_printf(&what, " within %ld days", lo->window_days);
+    } else if (lo->window_days >= 0 && !res->o->count) {
+        dg_buf_printf(&what, "; in time: within %ld days", lo->window_days);
+    }
+    if (count.oom || what.oom) {
+        d->oom = true;
+    } else {
+        /* the terminal's lines start at the margin (scripts read the
+         * first); a page's are one paragraph under the title */
+        doc_only(d, DOC_MD | DOC_HTML);
+        doc_heading(d, 2, "Loops in %s",
+                    res->l->title ? res->l->title : res->l->path);
+        doc_line(d, "%s", count.data);
+        doc_line(d, "%s", what.data);
+        doc_only(d, DOC_TEXT);
+        doc_para(d, "%s\n%s", count.data, what.data);
+        doc_only(d, 0);
+    }
+    dg_buf_finish(&count);
+    dg_buf_finish(&what);
+}
+
+static void significance(cli_doc *d, const loops_result *res)
+{
+    const loops_opts *o = res->o;
+    if (!o->nulls)
+        return;
+    doc_heading(d, 3, "Significance against %zu degree-preserving rewirings "
+                      "(seed %zu)",
+                o->nulls, o->seed);
+    if (!res->have_null) {
+        doc_note(d, "not computed: the search was cut short, so there is no "
+                    "whole loop count to compare");
+        return;
+    }
+    const dg_loop_null *n = &res->null;
+    char a[32], b[32], z[48];
+    if (dg_has(n->z_count))
+        snprintf(z, sizeof z, "z = %.2f", n->z_count);
+    else
+        snprintf(z, sizeof z, "z undefined (no spread)");
+    doc_note(d,
+             "loop count: observed %llu, null mean %.2f (sd %.2f), %s, "
+             "p = %.4g",
+             (unsigned long long)n->observed_count, n->mean_count,
+             n->sd_count, z, n->p_count);
+    if (dg_has(n->z_value))
+        snprintf(z, sizeof z, "z = %.2f", n->z_value);
+    else
+        snprintf(z, sizeof z, "z undefined (no spread)");
+    doc_note(d, "looped value: observed %s, null mean %s, %s, p = %.4g",
+             dg_money_format(n->observed_value, a, sizeof a),
+             dg_money_format(n->mean_value, b, sizeof b), z, n->p_value);
+    if (n->timed_out)
+        doc_note(d, "(partial: --max-seconds cut some counts short)");
 }
 
 static const cli_column table_cols[] = {
@@ -432,202 +496,112 @@ static const cli_column csv_cols[] = {
     {"companies", "companies"},
 };
 
-typedef struct loops_result {
-    dg_loop_stats stats;
-    const dg_loop_options *opt;
-    bool counted; /* --count */
-    bool have_null;
-    dg_loop_null null;
-    const char *sort;
-    size_t show; /* text and md: at most this many rows; 0 = all */
-    bool full;   /* the collected loops reached DG_LOOPS_MAX_BYTES */
-} loops_result;
-
-/* The search stopped because `col` was full: the loop it could not keep
- * was counted, so take it off, and report the result as truncated. */
-static void note_full(loops_result *res, const collected *col)
+/* The loops as people read them: the first `top`, ranked. */
+static void human_table(cli_doc *d, const loops_result *res)
 {
-    if (!col->full)
-        return;
-    dg_loop_stats *st = &res->stats;
-    size_t k = col->full_len <= 64 ? col->full_len : 0;
-    if (st->count)
-        st->count--;
-    if (st->by_length[k])
-        st->by_length[k]--;
-    st->truncated = true;
-    res->full = true;
-}
-
-
-static void by_length_text(FILE *out, const dg_loop_stats *s)
-{
-    bool first = true;
-    for (size_t k = 1; k <= 64; k++) {
-        if (!s->by_length[k])
-            continue;
-        fprintf(out, "%s%zu: %llu", first ? "" : ", ", k,
-                (unsigned long long)s->by_length[k]);
-        first = false;
-    }
-    if (s->by_length[0])
-        fprintf(out, "%slonger than 64: %llu", first ? "" : ", ",
-                (unsigned long long)s->by_length[0]);
-}
-
-static void heading(FILE *out, const dg_ledger *l, const loops_result *res,
-                    bool md)
-{
-    const dg_loop_stats *s = &res->stats;
-    if (md)
-        fprintf(out, "## Loops in %s\n\n", l->title ? l->title : l->path);
-    fprintf(out, "%llu loop%s%s", (unsigned long long)s->count,
-            s->count == 1 ? "" : "s",
-            res->full ? " (truncated: the loops kept fill 256 MiB; give "
-                        "--max-len, --limit or --sort none)"
-            : s->truncated ? " (truncated: the --limit was reached)"
-            : s->timed_out ? " (partial: --max-seconds was reached)"
-                           : "");
-    if (s->count) {
-        fprintf(out, " by length: ");
-        by_length_text(out, s);
-    }
-    fprintf(out, "%s\n", md ? "  " : "");
-    fprintf(out, "amounts: %s", dg_amounts_name(res->opt->filter.amounts));
-    if (res->opt->max_len)
-        fprintf(out, "; at most %zu companies", res->opt->max_len);
-    if (res->opt->through)
-        fprintf(out, "; through %s", res->opt->through);
-    if (res->opt->temporal) {
-        fprintf(out, "; time-respecting leg sets");
-        if (res->opt->window_days >= 0)
-            fprintf(out, " within %ld days", res->opt->window_days);
-    } else if (res->opt->window_days >= 0 && !res->counted) {
-        fprintf(out, "; in time: within %ld days", res->opt->window_days);
-    }
-    fprintf(out, "%s\n", md ? "  " : "");
-}
-
-static void null_text(FILE *out, const loops_result *res, bool md)
-{
-    if (!res->have_null)
-        return;
-    const dg_loop_null *n = &res->null;
-    char a[32], b[32];
-    fprintf(out, "\n%sSignificance against %zu degree-preserving rewirings "
-                 "(seed %llu)%s\n",
-            md ? "### " : "", n->rewirings, (unsigned long long)n->seed,
-            md ? "\n" : "");
-    fprintf(out, "%sloop count: observed %llu, null mean %.2f (sd %.2f), ",
-            md ? "- " : "  ", (unsigned long long)n->observed_count,
-            n->mean_count, n->sd_count);
-    if (dg_has(n->z_count))
-        fprintf(out, "z = %.2f", n->z_count);
-    else
-        fprintf(out, "z undefined (no spread)");
-    fprintf(out, ", p = %.4g\n", n->p_count);
-    fprintf(out, "%slooped value: observed %s, null mean %s, ", md ? "- " : "  ",
-            dg_money_format(n->observed_value, a, sizeof a),
-            dg_money_format(n->mean_value, b, sizeof b));
-    if (dg_has(n->z_value))
-        fprintf(out, "z = %.2f", n->z_value);
-    else
-        fprintf(out, "z undefined (no spread)");
-    fprintf(out, ", p = %.4g\n", n->p_value);
-    if (n->timed_out)
-        fprintf(out, "%s(partial: --max-seconds cut some counts short)\n",
-                md ? "- " : "  ");
-}
-
-static bool write_table(FILE *out, const view *v, const rec *recs, size_t n,
-                        const loops_result *res, cli_out_format fmt)
-{
+    size_t n = dg_loopset_count(res->set);
+    size_t top = res->o->top;
+    size_t shown = top && top < n ? top : n;
+    cli_table t;
+    cli_table_init(&t, table_cols, 8);
     dg_buf b;
     dg_buf_init(&b);
-    cli_table t;
-    bool ok = true;
-    if (fmt == CLI_OUT_CSV) {
-        cli_table_init(&t, csv_cols, 9);
-        for (size_t i = 0; i < n; i++) {
-            const rec *r = &recs[i];
-            cli_table_row(&t);
-            cli_table_text(&t, 0, r->id);
-            cli_table_int(&t, 1, (long long)r->length);
-            cli_table_money(&t, 2, r->value);
-            cli_table_bool(&t, 3, r->partial);
-            cli_table_text(&t, 4, dg_pattern_key(r->pattern));
-            cli_table_text(&t, 5, dg_status_name(r->firmness));
-            cli_table_bool(&t, 6, r->time_respecting);
-            signature(&b, v, r);
-            cli_table_text(&t, 7, b.data);
-            dg_buf_clear(&b);
-            const size_t *c = rec_companies(v, r);
-            for (size_t k = 0; k < r->length; k++) {
-                if (k)
-                    dg_buf_putc(&b, '>');
-                dg_buf_puts(&b, v->l->companies[c[k]].name);
-            }
-            cli_table_text(&t, 8, b.data);
-        }
-        if (b.oom) /* a cell's text was cut short */
-            t.oom = true;
-        ok = cli_table_write(&t, fmt, out);
-        cli_table_finish(&t);
-        dg_buf_finish(&b);
-        return ok;
+    for (size_t i = 0; i < shown; i++) {
+        const dg_loop *r = dg_loopset_loop(res->set, i);
+        cli_table_row(&t);
+        cli_table_int(&t, 0, (long long)i + 1);
+        cli_table_text(&t, 1, r->id);
+        cli_table_int(&t, 2, (long long)r->length);
+        dg_buf_clear(&b);
+        value_text(&b, r->value, r->partial);
+        cli_table_text(&t, 3, b.data);
+        cli_table_text(&t, 4, dg_pattern_name(r->pattern));
+        cli_table_text(&t, 5, dg_status_name(r->firmness));
+        cli_table_text(&t, 6, r->time_respecting ? "yes" : "no");
+        dg_buf_clear(&b);
+        dg_loop_path_text(res->l, r, &b);
+        cli_table_text(&t, 7, b.data);
     }
-    bool md = fmt == CLI_OUT_MD;
-    heading(out, v->l, res, md);
-    size_t shown = res->show && res->show < n ? res->show : n;
-    if (n) {
-        fputc('\n', out);
-        cli_table_init(&t, table_cols, 8);
-        for (size_t i = 0; i < shown; i++) {
-            const rec *r = &recs[i];
-            cli_table_row(&t);
-            cli_table_int(&t, 0, (long long)i + 1);
-            cli_table_text(&t, 1, r->id);
-            cli_table_int(&t, 2, (long long)r->length);
-            value_text(&b, r->value, r->partial);
-            cli_table_text(&t, 3, b.data);
-            cli_table_text(&t, 4, dg_pattern_name(r->pattern));
-            cli_table_text(&t, 5, dg_status_name(r->firmness));
-            cli_table_text(&t, 6, r->time_respecting ? "yes" : "no");
-            path_text(&b, v, r);
-            cli_table_text(&t, 7, b.data);
-        }
-        if (b.oom) /* a cell's text was cut short */
-            t.oom = true;
-        ok = cli_table_write(&t, fmt, out);
-        cli_table_finish(&t);
-        if (shown < n)
-            fprintf(out, "\n%zu more loop%s: 'dealgraph loops %s' lists them "
-                         "all.\n",
-                    n - shown, n - shown == 1 ? "" : "s", v->l->path);
-        fprintf(out,
-                "\n%sA loop's value is its smallest hop: the most that can go "
-                "round. \"at least\" marks\n%sa hop with undisclosed legs; "
-                "\"in time\": the legs can be read in announcement order.\n",
-                md ? "" : "", md ? "" : "");
-    }
-    null_text(out, res, md);
+    if (b.oom) /* a cell's text was cut short */
+        t.oom = true;
     dg_buf_finish(&b);
-    return ok;
+    doc_table(d, &t, DOC_HUMAN);
+    if (shown < n)
+        doc_para(d, "%zu more loop%s: 'dealgraph loops %s' lists them all.",
+                 n - shown, n - shown == 1 ? "" : "s", res->l->path);
+    doc_para(d, "A loop's value is its smallest hop: the most that can go "
+                "round. \"at least\" marks\na hop with undisclosed legs; "
+                "\"in time\": the legs can be read in announcement order.");
 }
 
-static json_t *loop_json(const view *v, const rec *r, dg_buf *b)
+/* One loop as a row of the CSV table; sig and names are scratch. */
+static void csv_row(cli_table *t, const dg_ledger *l, const dg_loop *r,
+                    dg_buf *sig, dg_buf *names)
 {
-    const dg_ledger *l = v->l;
+    dg_buf_clear(sig);
+    dg_buf_clear(names);
+    dg_loop_signature_text(r, sig);
+    dg_loop_companies_text(l, r, ">", false, names);
+    if (sig->oom || names->oom)
+        t->oom = true; /* a cell's text was cut short */
+    cli_table_row(t);
+    cli_table_text(t, 0, r->id);
+    cli_table_int(t, 1, (long long)r->length);
+    cli_table_money(t, 2, r->value);
+    cli_table_bool(t, 3, r->partial);
+    cli_table_text(t, 4, dg_pattern_key(r->pattern));
+    cli_table_text(t, 5, dg_status_name(r->firmness));
+    cli_table_bool(t, 6, r->time_respecting);
+    cli_table_text(t, 7, sig->data ? sig->data : "");
+    cli_table_text(t, 8, names->data ? names->data : "");
+}
+
+static void csv_table(cli_doc *d, const loops_result *res)
+{
+    cli_table t;
+    cli_table_init(&t, csv_cols, 9);
+    dg_buf sig, names;
+    dg_buf_init(&sig);
+    dg_buf_init(&names);
+    for (size_t i = 0; i < dg_loopset_count(res->set); i++)
+        csv_row(&t, res->l, dg_loopset_loop(res->set, i), &sig, &names);
+    dg_buf_finish(&sig);
+    dg_buf_finish(&names);
+    doc_table(d, &t, DOC_CSV);
+}
+
+/* --count --format csv: the count per length. */
+static void count_table(cli_doc *d, const dg_loop_stats *s)
+{
+    static const cli_column cols[] = {{"length", "length"},
+                                      {"count", "count"}};
+    cli_table t;
+    cli_table_init(&t, cols, 2);
+    for (size_t k = 1; k <= 65; k++) {
+        uint64_t n = s->by_length[k % 65];
+        if (!n)
+            continue;
+        cli_table_row(&t);
+        if (k < 65)
+            cli_table_int(&t, 0, (long long)k);
+        else
+            cli_table_text(&t, 0, "65+");
+        cli_table_int(&t, 1, (long long)n);
+    }
+    doc_table(d, &t, DOC_CSV);
+}
+
+static json_t *loop_json(const dg_ledger *l, const dg_loop *r, dg_buf *b)
+{
     json_t *companies = json_array(), *hops = json_array();
-    const size_t *c = rec_companies(v, r);
-    const rec_hop *h = rec_hops(v, r);
     for (size_t i = 0; i < r->length; i++)
-        json_array_append_new(companies, json_string(l->companies[c[i]].name));
+        json_array_append_new(companies,
+                              json_string(l->companies[r->companies[i]].name));
     for (size_t i = 0; i < r->length; i++) {
+        const dg_hop *h = &r->hops[i];
         json_t *legs = json_array();
-        const size_t *lg = hop_legs(v, &h[i]);
-        for (size_t k = 0; k < h[i].nlegs; k++) {
-            const dg_leg *g = &l->legs[lg[k]];
+        for (size_t k = 0; k < h->nlegs; k++) {
+            const dg_leg *g = &l->legs[h->legs[k]];
             json_array_append_new(
                 legs,
                 json_pack("{s:s?, s:s, s:o, s:b, s:s, s:o, s:I}", "deal",
@@ -638,15 +612,16 @@ static json_t *loop_json(const view *v, const rec *r, dg_buf *b)
                           (json_int_t)g->line));
         }
         dg_buf_clear(b);
-        kinds_text(b, h[i].kinds);
+        dg_kinds_text(h->kinds, b);
         json_array_append_new(
             hops, json_pack("{s:s, s:s, s:s, s:o, s:b, s:o}", "from",
-                            l->companies[h[i].from].name, "to",
-                            l->companies[h[i].to].name, "kinds", b->data,
-                            "value", cli_json_money(h[i].value),
-                            "value_is_floor", h[i].partial, "legs", legs));
+                            l->companies[h->from].name, "to",
+                            l->companies[h->to].name, "kinds", b->data,
+                            "value", cli_json_money(h->value),
+                            "value_is_floor", h->partial, "legs", legs));
     }
-    signature(b, v, r);
+    dg_buf_clear(b);
+    dg_loop_signature_text(r, b);
     return json_pack("{s:s, s:o, s:I, s:o, s:b, s:s, s:s, s:s, s:b, s:o}",
                      "id", r->id, "companies", companies, "length",
                      (json_int_t)r->length, "value", cli_json_money(r->value),
@@ -673,37 +648,37 @@ static json_t *null_json(const dg_loop_null *n)
         "partial", n->timed_out);
 }
 
-static json_t *result_json(const view *v, const rec *recs, size_t n,
-                           const loops_result *res)
+static json_t *result_json(const loops_result *res)
 {
     json_t *doc = cli_json_document();
     if (!doc)
         return NULL;
+    const dg_loop_stats *s = &res->stats;
     json_t *by = json_object();
     char key[16];
     for (size_t k = 1; k <= 64; k++) {
-        if (!res->stats.by_length[k])
+        if (!s->by_length[k])
             continue;
         snprintf(key, sizeof key, "%zu", k);
-        json_object_set_new(by, key,
-                            json_integer((json_int_t)res->stats.by_length[k]));
+        json_object_set_new(by, key, json_integer((json_int_t)s->by_length[k]));
     }
-    if (res->stats.by_length[0])
+    if (s->by_length[0])
         json_object_set_new(by, "65+",
-                            json_integer((json_int_t)res->stats.by_length[0]));
-    json_object_set_new(doc, "file", cli_json_text(v->l->path));
+                            json_integer((json_int_t)s->by_length[0]));
+    json_object_set_new(doc, "file", cli_json_text(res->l->path));
     json_object_set_new(doc, "amounts",
-                        json_string(dg_amounts_name(res->opt->filter.amounts)));
-    json_object_set_new(doc, "count", json_integer((json_int_t)res->stats.count));
-    json_object_set_new(doc, "truncated", json_boolean(res->stats.truncated));
-    json_object_set_new(doc, "timed_out", json_boolean(res->stats.timed_out));
+                        json_string(dg_amounts_name(res->lo->filter.amounts)));
+    json_object_set_new(doc, "count", json_integer((json_int_t)s->count));
+    json_object_set_new(doc, "truncated", json_boolean(s->truncated));
+    json_object_set_new(doc, "timed_out", json_boolean(s->timed_out));
     json_object_set_new(doc, "by_length", by);
-    if (!res->counted) {
+    if (res->set) {
         json_t *arr = json_array();
         dg_buf b;
         dg_buf_init(&b);
-        for (size_t i = 0; i < n; i++)
-            json_array_append_new(arr, loop_json(v, &recs[i], &b));
+        for (size_t i = 0; i < dg_loopset_count(res->set); i++)
+            json_array_append_new(
+                arr, loop_json(res->l, dg_loopset_loop(res->set, i), &b));
         bool cut = b.oom; /* a text in some loop was cut short */
         dg_buf_finish(&b);
         json_object_set_new(doc, "loops", arr);
@@ -717,14 +692,101 @@ static json_t *result_json(const view *v, const rec *recs, size_t n,
     return doc;
 }
 
-/* --sort none: each loop written as it is found, nothing stored. */
+static void document(cli_doc *d, const loops_result *res,
+                     cli_out_format format)
+{
+    if (format == CLI_OUT_JSON) {
+        doc_json(d, result_json(res));
+        return;
+    }
+    if (format == CLI_OUT_CSV) {
+        if (res->set)
+            csv_table(d, res);
+        else
+            count_table(d, &res->stats);
+        return;
+    }
+    heading(d, res);
+    if (res->set && dg_loopset_count(res->set))
+        human_table(d, res);
+    significance(d, res);
+}
+
+/* Searches, ranks and measures as the options say, then builds the
+ * document of it. */
+static int loops_build(cli_doc *d, const dg_ledger *l, const cli_common *c,
+                       const void *opts)
+{
+    const loops_opts *o = opts;
+    if (!options_ok(o, c))
+        return EXIT_TROUBLE;
+    dg_loop_options lo;
+    loop_options(&lo, o, c);
+    loops_result res;
+    memset(&res, 0, sizeof res);
+    res.l = l;
+    res.o = o;
+    res.lo = &lo;
+    dg_loopset *set = NULL;
+    dg_diags diags;
+    dg_diags_init(&diags);
+    progress prog;
+    memset(&prog, 0, sizeof prog);
+    if (!o->unattended)
+        progress_start(&prog, &lo);
+    int rc = o->count
+                 ? dg_loops_each(l, &lo, NULL, NULL, &res.stats, &diags)
+                 : dg_loopset_collect(l, &lo, 0, &set, &diags);
+    progress_end(&prog);
+    int code = EXIT_TROUBLE;
+    if (rc != DG_OK) {
+        search_failed(rc, &lo, &diags);
+        goto done;
+    }
+    if (set) {
+        res.set = set;
+        res.stats = *dg_loopset_stats(set);
+        res.full = dg_loopset_full(set);
+    }
+    /* an unattended search cut short leaves the time it used to the rest:
+     * there is no whole count to compare then */
+    bool whole = !res.stats.truncated && !res.stats.timed_out;
+    if (o->nulls && (whole || !o->unattended)) {
+        /* a display of its own: the clock starts again */
+        if (lo.progress_ctx)
+            progress_start(&prog, &lo);
+        rc = dg_loops_null(l, &lo, o->nulls, o->seed, &res.null);
+        progress_end(&prog);
+        if (rc != DG_OK) {
+            cli_error("loops: null model: %s", dg_strerror(rc));
+            goto done;
+        }
+        res.have_null = true;
+    }
+    if (set && o->sort != SORT_NONE &&
+        dg_loopset_sort(set, o->sort == SORT_LENGTH ? DG_LOOP_ORDER_LENGTH
+                                                    : DG_LOOP_ORDER_VALUE) !=
+            DG_OK) {
+        cli_out_of_memory();
+        goto done;
+    }
+    document(d, &res, c->format);
+    code = EXIT_OK;
+done:
+    dg_loopset_destroy(set);
+    dg_diags_finish(&diags);
+    return code;
+}
+
+/* ---- --sort none: each loop written as it is found, nothing kept ------------ */
+
 typedef struct stream {
     const dg_ledger *l;
     FILE *out;
     cli_out_format fmt;
     uint64_t rank;
-    collected one; /* reused for one loop at a time */
-    dg_buf text;   /* reused too: no allocation per loop */
+    dg_buf a, b; /* reused: no allocation per loop once grown */
+    bool oom;
 } stream;
 
 /* `v` in decimal, in `buf` (at least 21 bytes); returns the text. */
@@ -739,453 +801,224 @@ static const char *u64_text(uint64_t v, char *buf)
     return p;
 }
 
+/* A CSV field as cli_table writes one (output.c): quoted when it holds a
+ * comma, a quote or a line break, with quotes doubled. The streamed and
+ * the sorted CSV are the same rows. */
+static void csv_field(FILE *out, const char *v)
+{
+    if (!strpbrk(v, ",\"\n\r")) {
+        fputs(v, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *v; v++) {
+        if (*v == '"')
+            fputc('"', out);
+        fputc(*v, out);
+    }
+    fputc('"', out);
+}
+
 static int stream_one(const dg_loop *loop, void *ctx)
 {
     stream *s = ctx;
-    s->one.recs.len = s->one.companies.len = s->one.hops.len =
-        s->one.legs.len = 0;
-    if (collect(loop, &s->one))
-        return 1;
-    view v = {s->l, &s->one};
-    const rec *r = s->one.recs.data;
-    dg_buf b = s->text; /* moved back below, grown or not */
-    dg_buf_clear(&b);
+    char num[24];
     s->rank++;
     if (s->fmt == CLI_OUT_CSV) {
-        char val[64] = "";
-        if (dg_has(r->value))
-            snprintf(val, sizeof val, "%.17g", r->value);
-        signature(&b, &v, r);
-        char num[24];
-        const char *field[] = {r->id, u64_text(r->length, num), val,
-                               r->partial ? "true" : "false",
-                               dg_pattern_key(r->pattern),
-                               dg_status_name(r->firmness),
-                               r->time_respecting ? "true" : "false",
-                               b.data ? b.data : ""};
+        /* the cells of the sorted CSV, in its machine form */
+        dg_buf_clear(&s->a);
+        dg_buf_clear(&s->b);
+        dg_loop_signature_text(loop, &s->a);
+        dg_loop_companies_text(s->l, loop, ">", false, &s->b);
+        if (s->a.oom || s->b.oom) {
+            s->oom = true; /* reported as out of memory */
+            return 1;
+        }
+        char val[32] = "";
+        if (dg_has(loop->value))
+            snprintf(val, sizeof val, "%.17g", loop->value);
+        const char *field[] = {loop->id,
+                               u64_text(loop->length, num),
+                               val,
+                               loop->partial ? "true" : "false",
+                               dg_pattern_key(loop->pattern),
+                               dg_status_name(loop->firmness),
+                               loop->time_respecting ? "true" : "false",
+                               s->a.data,
+                               s->b.data};
         for (size_t f = 0; f < sizeof field / sizeof field[0]; f++) {
-            fputs(field[f], s->out);
-            fputc(',', s->out);
+            if (f)
+                fputc(',', s->out);
+            csv_field(s->out, field[f]);
         }
-        const size_t *c = rec_companies(&v, r);
-        dg_buf_clear(&b);
-        for (size_t k = 0; k < r->length; k++) {
-            if (k)
-                dg_buf_putc(&b, '>');
-            dg_buf_puts(&b, s->l->companies[c[k]].name);
-        }
-        /* quote the company list: names may hold commas */
-        fputc('"', s->out);
-        for (const char *p = b.data ? b.data : ""; *p; p++) {
-            if (*p == '"')
-                fputc('"', s->out);
-            fputc(*p, s->out);
-        }
-        fputs("\"\n", s->out);
+        fputc('\n', s->out);
     } else {
         /* one line, "RANK  ID  LEN  VALUE  PATTERN  FIRMNESS  PATH", put
          * together by hand: fprintf's parsing was a third of the time */
-        char num[24];
-        value_text(&b, r->value, r->partial);
+        dg_buf_clear(&s->a);
+        value_text(&s->a, loop->value, loop->partial);
+        dg_buf_clear(&s->b);
+        dg_loop_path_text(s->l, loop, &s->b);
+        if (s->a.oom || s->b.oom) {
+            s->oom = true; /* reported as out of memory */
+            return 1;
+        }
         fputs(u64_text(s->rank, num), s->out);
         fputs("  ", s->out);
-        fputs(r->id, s->out);
+        fputs(loop->id, s->out);
         fputs("  ", s->out);
-        fputs(u64_text(r->length, num), s->out);
+        fputs(u64_text(loop->length, num), s->out);
         fputs("  ", s->out);
-        fputs(b.data ? b.data : "", s->out); /* NULL: b.oom, said below */
+        fputs(s->a.data, s->out);
         fputs("  ", s->out);
-        fputs(dg_pattern_name(r->pattern), s->out);
+        fputs(dg_pattern_name(loop->pattern), s->out);
         fputs("  ", s->out);
-        fputs(dg_status_name(r->firmness), s->out);
+        fputs(dg_status_name(loop->firmness), s->out);
         fputs("  ", s->out);
-        path_text(&b, &v, r);
-        fputs(b.data ? b.data : "", s->out);
+        fputs(s->b.data, s->out);
         fputc('\n', s->out);
-    }
-    s->text = b;
-    if (b.oom) {
-        s->one.oom = true; /* reported as out of memory */
-        return 1;
     }
     return ferror(s->out) ? 1 : 0;
 }
 
-static void collected_finish(collected *c)
+static int stream_loops(const dg_ledger *l, const cli_common *c,
+                        const loops_opts *o)
 {
-    free(c->recs.data);
-    free(c->companies.data);
-    free(c->hops.data);
-    free(c->legs.data);
+    dg_loop_options lo;
+    loop_options(&lo, o, c);
+    /* streamed loops on the same terminal are their own progress */
+    progress prog;
+    memset(&prog, 0, sizeof prog);
+    if (!o->unattended &&
+        !((!c->output || strcmp(c->output, "-") == 0) &&
+          isatty(STDOUT_FILENO)))
+        progress_start(&prog, &lo);
+    cli_output out;
+    if (!cli_output_open_as(&out, c))
+        return EXIT_TROUBLE;
+    stream s;
+    memset(&s, 0, sizeof s);
+    s.l = l;
+    s.out = out.f;
+    s.fmt = c->format;
+    dg_buf_init(&s.a);
+    dg_buf_init(&s.b);
+    if (c->format == CLI_OUT_CSV)
+        for (size_t k = 0; k < 9; k++) {
+            csv_field(out.f, csv_cols[k].key);
+            fputc(k < 8 ? ',' : '\n', out.f);
+        }
+    dg_diags diags;
+    dg_diags_init(&diags);
+    dg_loop_stats st;
+    int rc = dg_loops_each(l, &lo, stream_one, &s, &st, &diags);
+    progress_end(&prog);
+    if (rc == DG_OK && s.oom)
+        rc = DG_ENOMEM;
+    bool ok = rc == DG_OK && !ferror(out.f);
+    if (rc == DG_OK && c->format == CLI_OUT_TEXT)
+        fprintf(out.f, "%llu loop%s%s\n", (unsigned long long)st.count,
+                st.count == 1 ? "" : "s",
+                st.truncated   ? " (truncated: the --limit was reached)"
+                : st.timed_out ? " (partial: --max-seconds was reached)"
+                               : "");
+    if (rc != DG_OK)
+        search_failed(rc, &lo, &diags);
+    dg_buf_finish(&s.a);
+    dg_buf_finish(&s.b);
+    dg_diags_finish(&diags);
+    return cli_output_close(&out, ok) && ok ? EXIT_OK : EXIT_TROUBLE;
 }
 
-static void collected_init(collected *c)
+/* ---- the command ------------------------------------------------------------ */
+
+static int loops_run(const cli_common *c, const void *opts, int argc,
+                     char **argv)
 {
-    memset(c, 0, sizeof *c);
-    c->recs.size = sizeof(rec);
-    c->companies.size = sizeof(size_t);
-    c->hops.size = sizeof(rec_hop);
-    c->legs.size = sizeof(size_t);
+    const loops_opts *o = opts;
+    if (argc != 1) {
+        cli_error("loops: give exactly one ledger; usage: dealgraph loops "
+                  "FILE");
+        return EXIT_TROUBLE;
+    }
+    if (!options_ok(o, c))
+        return EXIT_TROUBLE;
+    dg_ledger *l = cli_load(argv[0], &c->load);
+    if (!l)
+        return EXIT_TROUBLE;
+    int code;
+    if (o->sort == SORT_NONE && !o->count &&
+        (c->format == CLI_OUT_TEXT || c->format == CLI_OUT_CSV)) {
+        code = stream_loops(l, c, o);
+    } else {
+        cli_doc d;
+        doc_init(&d);
+        code = loops_build(&d, l, c, opts);
+        cli_output out;
+        if (code != EXIT_TROUBLE &&
+            (!cli_output_open_as(&out, c) ||
+             !cli_output_close(&out, doc_write(&d, c->format, out.f))))
+            code = EXIT_TROUBLE;
+        doc_finish(&d);
+    }
+    dg_ledger_destroy(l);
+    return code;
 }
 
-static bool parse_count(const char *arg, unsigned long long max,
-                        unsigned long long *out)
+/* TRANSITION: the driver runs `build` whenever a command has one, and a
+ * stream cannot be a document; until it prefers `run`, the command goes
+ * through this row without `build` (which report's sections use). */
+static int loops_dispatch(int argc, char **argv)
 {
-    if (!arg[0] || arg[0] == '-' || arg[0] == '+')
-        return false;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(arg, &end, 10);
-    if (errno || *end || v > max)
-        return false;
-    *out = v;
-    return true;
-}
-
-static bool parse_seconds(const char *arg, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(arg, &end);
-    if (errno || *end || !arg[0] || !(v > 0) || v > 1e7)
-        return false;
-    *out = v;
-    return true;
+    cli_command row = cli_cmd_loops;
+    row.build = NULL;
+    row.legacy = NULL;
+    return cli_dispatch(&row, argc, argv);
 }
 
 bool report_loops(const dg_ledger *l, const cli_common *c, FILE *out,
                   json_t **json)
 {
-    dg_loop_options lo;
-    dg_loop_options_init(&lo);
-    lo.filter = c->filter;
-    lo.limit = 100000;
-    loops_result res;
-    memset(&res, 0, sizeof res);
-    res.opt = &lo;
-    res.sort = "value";
-    res.show = 20;
-    collected col;
-    collected_init(&col);
-    dg_diags diags;
-    dg_diags_init(&diags);
-    bool ok = false;
-    /* the report runs unattended: a dense ledger's loops are cut short
-     * after DG_LOOPS_AUTO_SECONDS, and the heading says so */
-    lo.max_seconds = DG_LOOPS_AUTO_SECONDS;
-    int rc = dg_loops_each(l, &lo, collect, &col, &res.stats, &diags);
-    if (rc == DG_OK && col.oom)
-        rc = DG_ENOMEM;
-    note_full(&res, &col);
-    /* 200 rewirings, seed 1: the report's significance is reproducible.
-     * Not when the observed loops were cut short (there is no observed
-     * count to compare); the counts share DG_LOOPS_AUTO_SECONDS. */
-    if (rc == DG_OK && !res.stats.truncated && !res.stats.timed_out) {
-        rc = dg_loops_null(l, &lo, 200, 1, &res.null);
-        res.have_null = rc == DG_OK;
-    }
-    if (rc != DG_OK) {
-        for (size_t i = 0; i < diags.count; i++)
-            cli_error("loops: %s", diags.items[i].message);
-        if (!diags.count)
-            cli_error("loops: %s", dg_strerror(rc));
-        goto done;
-    }
-    rec *recs = col.recs.data;
-    size_t n = col.recs.len;
-    sort_c = &col;
-    sort_l = l;
-    if (n > 1)
-        qsort(recs, n, sizeof *recs, cmp_value);
-    view vw = {l, &col};
-    if (json) {
-        *json = result_json(&vw, recs, n, &res);
-        ok = *json != NULL;
-        if (!ok)
+    cli_doc d;
+    doc_init(&d);
+    /* 200 rewirings, seed 1: the report's significance is reproducible */
+    static const char *const args[] = {"--null", "200", "--seed", "1",
+                                       "--top", "20", "--unattended", NULL};
+    bool ok = cli_build_part(&cli_cmd_loops, args, &d, l, c) == EXIT_OK;
+    if (ok && json) {
+        *json = NULL;
+        if (!d.oom) {
+            *json = d.json;
+            d.json = NULL;
+        }
+        if (!*json)
             cli_out_of_memory();
-    } else {
-        ok = write_table(out, &vw, recs, n, &res, c->format);
+        ok = *json != NULL;
+    } else if (ok) {
+        ok = doc_write(&d, c->format, out);
     }
-done:
-    collected_finish(&col);
-    dg_diags_finish(&diags);
+    doc_finish(&d);
     return ok;
 }
 
-int cmd_loops(int argc, char **argv)
-{
-    enum {
-        O_MAXLEN = 0x200, O_MINVALUE, O_THROUGH, O_TEMPORAL, O_WINDOW,
-        O_LIMIT, O_SORT, O_COUNT, O_NULL, O_SEED, O_MAXSEC,
-    };
-    static const struct option options[] = {
-        {"max-len", required_argument, NULL, O_MAXLEN},
-        {"min-value", required_argument, NULL, O_MINVALUE},
-        {"through", required_argument, NULL, O_THROUGH},
-        {"temporal", no_argument, NULL, O_TEMPORAL},
-        {"window", required_argument, NULL, O_WINDOW},
-        {"limit", required_argument, NULL, O_LIMIT},
-        {"sort", required_argument, NULL, O_SORT},
-        {"count", no_argument, NULL, O_COUNT},
-        {"null", required_argument, NULL, O_NULL},
-        {"seed", required_argument, NULL, O_SEED},
-        {"max-seconds", required_argument, NULL, O_MAXSEC},
-        CLI_COMMON_OPTIONS,
-        {NULL, 0, NULL, 0},
-    };
-    cli_common c;
-    cli_common_init(&c, (1u << CLI_OUT_TEXT) | (1u << CLI_OUT_MD) |
-                            (1u << CLI_OUT_JSON) | (1u << CLI_OUT_CSV));
-    dg_loop_options lo;
-    dg_loop_options_init(&lo);
-    lo.limit = 100000;
-    bool limit_given = false, count = false;
-    unsigned long long nulls = 0, seed = 1, v;
-    const char *sort = "value";
-    int opt;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "f:o:h", options, NULL)) != -1) {
-        switch (opt) {
-        case 'h':
-            cli_help(help);
-            return EXIT_OK;
-        case O_MAXLEN:
-            if (!parse_count(optarg, 1000000, &v) || v < 2) {
-                cli_error("loops: --max-len '%s' is not a loop length; give "
-                          "a whole number of companies, 2 or more",
-                          optarg);
-                return EXIT_TROUBLE;
-            }
-            lo.max_len = (size_t)v;
-            break;
-        case O_MINVALUE:
-            if (!dg_money_parse(optarg, &lo.min_value)) {
-                cli_error("loops: --min-value '%s' is not a money value; "
-                          "write %s",
-                          optarg, dg_money_forms());
-                return EXIT_TROUBLE;
-            }
-            break;
-        case O_THROUGH:
-            lo.through = optarg;
-            break;
-        case O_TEMPORAL:
-            lo.temporal = true;
-            break;
-        case O_WINDOW:
-            if (!parse_count(optarg, 1000000, &v)) {
-                cli_error("loops: --window '%s' is not a number of days; "
-                          "give a whole number, 0 or more",
-                          optarg);
-                return EXIT_TROUBLE;
-            }
-            lo.window_days = (long)v;
-            break;
-        case O_LIMIT:
-            if (!parse_count(optarg, UINT64_MAX, &v)) {
-                cli_error("loops: --limit '%s' is not a count; give a whole "
-                          "number (0 = no limit)",
-                          optarg);
-                return EXIT_TROUBLE;
-            }
-            lo.limit = v;
-            limit_given = true;
-            break;
-        case O_SORT:
-            if (strcmp(optarg, "value") && strcmp(optarg, "length") &&
-                strcmp(optarg, "none")) {
-                cli_error("loops: unknown --sort '%s'; use value, length or "
-                          "none",
-                          optarg);
-                return EXIT_TROUBLE;
-            }
-            sort = optarg;
-            break;
-        case O_COUNT:
-            count = true;
-            break;
-        case O_NULL:
-            if (!parse_count(optarg, 1000000, &nulls)) {
-                cli_error("loops: --null '%s' is not a number of rewirings; "
-                          "give a whole number up to 1000000",
-                          optarg);
-                return EXIT_TROUBLE;
-            }
-            break;
-        case O_SEED:
-            if (!parse_count(optarg, UINT32_MAX, &seed)) {
-                cli_error("loops: --seed '%s' is not a seed; give a whole "
-                          "number from 0 to 4294967295",
-                          optarg);
-                return EXIT_TROUBLE;
-            }
-            break;
-        case O_MAXSEC:
-            if (!parse_seconds(optarg, &lo.max_seconds)) {
-                cli_error("loops: --max-seconds '%s' is not a duration; give "
-                          "a positive number of seconds",
-                          optarg);
-                return EXIT_TROUBLE;
-            }
-            break;
-        case '?':
-            return cli_bad_option("loops", argv);
-        default: {
-            int r = cli_common_option(&c, "loops", opt, optarg);
-            if (r < 0)
-                return EXIT_TROUBLE;
-            if (r == 0)
-                return cli_bad_option("loops", argv);
-        }
-        }
-    }
-    if (argc - optind != 1) {
-        cli_error("loops: give exactly one ledger; usage: dealgraph loops "
-                  "FILE");
-        return EXIT_TROUBLE;
-    }
-    if (nulls == 1) {
-        cli_error("loops: --null 1 gives no spread to compare with; give 2 "
-                  "or more rewirings (200 is a good start)");
-        return EXIT_TROUBLE;
-    }
-    if (nulls && (lo.through || lo.temporal || dg_has(lo.min_value))) {
-        cli_error("loops: --null compares the whole loop count and looped "
-                  "value; it does not combine with --through, --temporal or "
-                  "--min-value");
-        return EXIT_TROUBLE;
-    }
-    if (nulls && (c.format == CLI_OUT_CSV || strcmp(sort, "none") == 0)) {
-        cli_error("loops: --null needs --format text, md or json, sorted "
-                  "output (csv and --sort none have no place for it)");
-        return EXIT_TROUBLE;
-    }
-    if (count && !limit_given)
-        lo.limit = 0; /* counting writes nothing per loop: count them all */
-    lo.filter = c.filter;
-    dg_ledger *l = cli_load(argv[optind], &c.load);
-    if (!l)
-        return EXIT_TROUBLE;
+static const char about[] =
+    "Finds every closed value loop: an elementary cycle of companies, each\n"
+    "hop carried by at least one leg that passes the filters (parallel legs\n"
+    "between two companies are one hop).";
 
-    int code = EXIT_OK;
-    loops_result res;
-    memset(&res, 0, sizeof res);
-    res.opt = &lo;
-    res.counted = count;
-    res.sort = sort;
-    collected col;
-    collected_init(&col);
-    dg_diags diags;
-    dg_diags_init(&diags);
-    cli_output out;
-    bool opened = false, ok = true;
-    int rc;
-    bool streaming = !count && strcmp(sort, "none") == 0 &&
-                     (c.format == CLI_OUT_TEXT || c.format == CLI_OUT_CSV);
-    /* streamed loops on the same terminal are their own progress */
-    progress prog;
-    memset(&prog, 0, sizeof prog);
-    if (!(streaming && (!c.output || strcmp(c.output, "-") == 0) &&
-          isatty(STDOUT_FILENO)))
-        progress_start(&prog, &lo);
-    if (streaming) {
-        if (!cli_output_open_as(&out, &c)) {
-            code = EXIT_TROUBLE;
-            goto done;
-        }
-        opened = true;
-        stream s = {l, out.f, c.format, 0,
-                    {{0}, {0}, {0}, {0}, false, false, 0}, {0}};
-        collected_init(&s.one);
-        dg_buf_init(&s.text);
-        if (c.format == CLI_OUT_CSV)
-            fputs("id,length,value,value_is_floor,pattern,firmness,"
-                  "time_respecting,signature,companies\n",
-                  out.f);
-        rc = dg_loops_each(l, &lo, stream_one, &s, &res.stats, &diags);
-        progress_end(&prog);
-        if (rc == DG_OK && s.one.oom)
-            rc = DG_ENOMEM;
-        if (rc == DG_OK && ferror(out.f))
-            ok = false;
-        collected_finish(&s.one);
-        dg_buf_finish(&s.text);
-        if (rc == DG_OK && c.format == CLI_OUT_TEXT)
-            fprintf(out.f, "%llu loops%s\n",
-                    (unsigned long long)res.stats.count,
-                    res.stats.truncated ? " (truncated: the --limit was reached)"
-                    : res.stats.timed_out ? " (partial: --max-seconds was reached)"
-                                          : "");
-    } else {
-        rc = dg_loops_each(l, &lo, count ? NULL : collect, &col, &res.stats,
-                           &diags);
-        progress_end(&prog);
-        if (col.oom)
-            rc = DG_ENOMEM;
-        note_full(&res, &col);
-    }
-    if (rc != DG_OK) {
-        for (size_t i = 0; i < diags.count; i++)
-            cli_error("loops: %s", diags.items[i].message);
-        if (!diags.count)
-            cli_error("loops: %s", dg_strerror(rc));
-        code = EXIT_TROUBLE;
-        goto done;
-    }
-    if (streaming)
-        goto done;
-    if (nulls > 0) {
-        /* a display of its own: the clock starts again */
-        if (lo.progress_ctx)
-            progress_start(&prog, &lo);
-        rc = dg_loops_null(l, &lo, (size_t)nulls, seed, &res.null);
-        progress_end(&prog);
-        if (rc != DG_OK) {
-            cli_error("loops: null model: %s", dg_strerror(rc));
-            code = EXIT_TROUBLE;
-            goto done;
-        }
-        res.have_null = true;
-    }
-    rec *recs = col.recs.data;
-    size_t n = col.recs.len;
-    sort_c = &col;
-    sort_l = l;
-    if (n > 1 && strcmp(sort, "value") == 0)
-        qsort(recs, n, sizeof *recs, cmp_value);
-    else if (n > 1 && strcmp(sort, "length") == 0)
-        qsort(recs, n, sizeof *recs, cmp_length);
-    view vw = {l, &col};
-    if (!cli_output_open_as(&out, &c)) {
-        code = EXIT_TROUBLE;
-        goto done;
-    }
-    opened = true;
-    if (c.format == CLI_OUT_JSON) {
-        json_t *doc = result_json(&vw, recs, n, &res);
-        ok = cli_json_write(doc, out.f);
-        json_decref(doc);
-    } else if (count && c.format != CLI_OUT_CSV) {
-        heading(out.f, l, &res, c.format == CLI_OUT_MD);
-        null_text(out.f, &res, c.format == CLI_OUT_MD);
-    } else if (count) {
-        fputs("length,count\n", out.f);
-        for (size_t k = 1; k <= 64; k++)
-            if (res.stats.by_length[k])
-                fprintf(out.f, "%zu,%llu\n", k,
-                        (unsigned long long)res.stats.by_length[k]);
-        if (res.stats.by_length[0])
-            fprintf(out.f, "65+,%llu\n",
-                    (unsigned long long)res.stats.by_length[0]);
-    } else {
-        ok = write_table(out.f, &vw, recs, n, &res, c.format);
-    }
-done:
-    if (opened && !cli_output_close(&out, ok && code == EXIT_OK))
-        code = EXIT_TROUBLE;
-    collected_finish(&col);
-    dg_diags_finish(&diags);
-    dg_ledger_destroy(l);
-    return code;
-}
+const cli_command cli_cmd_loops = {
+    .name = "loops",
+    .summary = "closed value loops, ranked by value",
+    .usage = "[OPTIONS] FILE",
+    .about = about,
+    .exits = "Exit codes: 0 success, 2 bad usage or unreadable or invalid "
+             "input.",
+    .formats = DOC_TEXT | DOC_MD | DOC_JSON | DOC_CSV,
+    .shared = CLI_SHARE_ANALYSIS,
+    .options = options,
+    .opts_size = sizeof(loops_opts),
+    .defaults = defaults,
+    .build = loops_build,
+    .run = loops_run,
+    .legacy = loops_dispatch,
+};

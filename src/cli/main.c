@@ -15,10 +15,10 @@ extern const cli_command cli_cmd_stress;
 #define LEGACY(n, fn, s) \
     static const cli_command cli_cmd_##fn = {.name = n, .summary = s, \
                                              .legacy = cmd_##fn}
-LEGACY("loops", loops, "closed value loops, ranked by value");
+extern const cli_command cli_cmd_loops;
 extern const cli_command cli_cmd_render;
-LEGACY("check", check, "CI gate: exit 1 when a rule is broken");
-LEGACY("diff", diff, "what changed between two ledgers: legs, loops, exposure");
+extern const cli_command cli_cmd_check;
+extern const cli_command cli_cmd_diff;
 LEGACY("report", report, "everything above in one document (text, md, json, html)");
 
 const cli_command *const cli_commands[] = {
