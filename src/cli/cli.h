@@ -123,7 +123,9 @@ typedef struct cli_command {
      * Returns EXIT_OK, EXIT_FINDING, or EXIT_TROUBLE after printing. */
     int (*build)(cli_doc *d, const dg_ledger *l, const cli_common *c,
                  const void *opts);
-    /* Or the whole command, given its positional arguments. */
+    /* Or the whole command, given its positional arguments (run when
+     * given: a command with both streams or takes several ledgers itself,
+     * and offers `build` to the report). */
     int (*run)(const cli_common *c, const void *opts, int argc,
                char **argv);
     /* TRANSITION: a command not yet on the driver parses its own
@@ -144,6 +146,17 @@ int cli_dispatch(const cli_command *cmd, int argc, char **argv);
  * and the format from c. Returns the build's exit code. */
 int cli_build_part(const cli_command *cmd, const char *const *args,
                    cli_doc *d, const dg_ledger *l, const cli_common *c);
+
+/* Builds nothing: opens the output of c (-o or standard output), writes
+ * the document in c->format, closes. EXIT_OK, or EXIT_TROUBLE after
+ * printing. */
+int cli_emit(const cli_doc *d, const cli_common *c);
+
+/* dg_focus_find in the command line's words: each message starts with
+ * `cmd` ("exposure: unknown company 'X' for --focus; ...") and "no focal
+ * company" ends with "; give --focus NAME". */
+int cli_focus_resolve(const dg_ledger *l, const char *name, const char *cmd,
+                      size_t *index, dg_diags *diags);
 
 /* The focal company of `l` for a command: --focus, else the ledger's own;
  * prints the error and returns false when there is none or it names no

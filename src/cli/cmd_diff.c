@@ -364,7 +364,7 @@ static int diff_run(const cli_common *c, const void *opts, int argc,
         dg_diags fd;
         dg_diags_init(&fd);
         size_t ignored;
-        dg_focus_resolve(b, c->focus, "diff", &ignored, &fd);
+        cli_focus_resolve(b, c->focus, "diff", &ignored, &fd);
         for (size_t i = 0; i < fd.count; i++)
             cli_error("%s", fd.items[i].message);
         dg_diags_finish(&fd);
@@ -382,9 +382,7 @@ static int diff_run(const cli_common *c, const void *opts, int argc,
         goto done;
     }
     diff_document(&doc, a, b, &d, c->format);
-    cli_output out;
-    if (cli_output_open_as(&out, c) &&
-        cli_output_close(&out, doc_write(&doc, c->format, out.f)))
+    if (cli_emit(&doc, c) == EXIT_OK)
         code = dg_diff_empty(&d) ? EXIT_OK : EXIT_FINDING;
 done:
     doc_finish(&doc);

@@ -153,22 +153,17 @@ enum {
 /* Which columns a table shows. */
 typedef enum { PART_ALL, PART_DEPENDENCE, PART_CONCENTRATION } table_part;
 
-/* TRANSITION: a table keeps its caller's columns (output.h) and the
- * document is written after the build returns, so the titles that name
- * the focus ("from OpenAI") live here, valid until the next exposure
- * document is built. Goes when a document can own its tables' titles. */
-static char titles[4][96];
-
 /* CSV has every column; text and Markdown split them into a dependence
  * table (name to origin) and a concentration table (name, then HHI to
  * stage). */
 static const cli_column every_column[NCOLS] = {
     {"name", "company"},
     {"throughflow", "throughflow"},
-    {"direct_inflow_share", titles[0]},
-    {"direct_outflow_share", titles[1]},
-    {"pass_through_share", titles[2]},
-    {"origin_share", titles[3]},
+    /* titled by the focus's name: add_table */
+    {"direct_inflow_share", "from the focus"},
+    {"direct_outflow_share", "to the focus"},
+    {"pass_through_share", "via the focus"},
+    {"origin_share", "origin at the focus"},
     {"inflow_hhi", "inflow HHI"},
     {"hhi_band", "band"},
     {"largest_counterparty", "largest source"},
@@ -269,11 +264,20 @@ static void add_row(cli_table *t, const columns *cols, const dg_ledger *l,
 
 /* The rows as one table of `part`'s columns, shown in `formats`. */
 static void add_table(cli_doc *d, table_part part, const dg_ledger *l,
-                      const ranked *rows, size_t nrows, unsigned formats)
+                      const char *focus, const ranked *rows, size_t nrows,
+                      unsigned formats)
 {
     columns cols = columns_of(part);
     cli_table t;
     cli_table_init(&t, cols.col, cols.n);
+    static const char *const words[4] = {"from", "to", "via", "origin at"};
+    for (int k = C_IN; k <= C_ORIGIN; k++) {
+        if (cols.at[k] < 0)
+            continue;
+        char title[160];
+        snprintf(title, sizeof title, "%s %s", words[k - C_IN], focus);
+        cli_table_title(&t, (size_t)cols.at[k], title);
+    }
     for (size_t k = 0; k < nrows; k++)
         add_row(&t, &cols, l, &rows[k], formats == DOC_CSV);
     doc_table(d, &t, formats);
@@ -488,10 +492,6 @@ static void exposure_document(cli_doc *d, const dg_ledger *l,
 {
     const char *focus = l->companies[e->focus].name;
     char a[32];
-    snprintf(titles[0], sizeof titles[0], "from %s", focus);
-    snprintf(titles[1], sizeof titles[1], "to %s", focus);
-    snprintf(titles[2], sizeof titles[2], "via %s", focus);
-    snprintf(titles[3], sizeof titles[3], "origin at %s", focus);
 
     doc_heading(d, 2, "Exposure to %s", focus);
     doc_line(d, "%s%s%s; amounts: %s", l->path, l->title ? ": " : "",
@@ -504,10 +504,10 @@ static void exposure_document(cli_doc *d, const dg_ledger *l,
     doc_line(d, "%s first, then the companies by %s%s", focus,
              sort_names[key], key == SORT_NAME ? "" : ", largest first");
     doc_heading(d, 3, "Dependence");
-    add_table(d, PART_DEPENDENCE, l, rows, nrows, DOC_HUMAN);
+    add_table(d, PART_DEPENDENCE, l, focus, rows, nrows, DOC_HUMAN);
     doc_heading(d, 3, "Concentration and funding");
-    add_table(d, PART_CONCENTRATION, l, rows, nrows, DOC_HUMAN);
-    add_table(d, PART_ALL, l, rows, nrows, DOC_CSV);
+    add_table(d, PART_CONCENTRATION, l, focus, rows, nrows, DOC_HUMAN);
+    add_table(d, PART_ALL, l, focus, rows, nrows, DOC_CSV);
     if (nrows < e->n)
         doc_para(d, "(the first %zu of %zu companies)", nrows, e->n);
     doc_heading(d, 3, "System");

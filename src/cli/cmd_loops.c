@@ -804,20 +804,6 @@ static const char *u64_text(uint64_t v, char *buf)
 /* A CSV field as cli_table writes one (output.c): quoted when it holds a
  * comma, a quote or a line break, with quotes doubled. The streamed and
  * the sorted CSV are the same rows. */
-static void csv_field(FILE *out, const char *v)
-{
-    if (!strpbrk(v, ",\"\n\r")) {
-        fputs(v, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *v; v++) {
-        if (*v == '"')
-            fputc('"', out);
-        fputc(*v, out);
-    }
-    fputc('"', out);
-}
 
 static int stream_one(const dg_loop *loop, void *ctx)
 {
@@ -849,7 +835,7 @@ static int stream_one(const dg_loop *loop, void *ctx)
         for (size_t f = 0; f < sizeof field / sizeof field[0]; f++) {
             if (f)
                 fputc(',', s->out);
-            csv_field(s->out, field[f]);
+            cli_csv_field(s->out, field[f]);
         }
         fputc('\n', s->out);
     } else {
@@ -905,7 +891,7 @@ static int stream_loops(const dg_ledger *l, const cli_common *c,
     dg_buf_init(&s.b);
     if (c->format == CLI_OUT_CSV)
         for (size_t k = 0; k < 9; k++) {
-            csv_field(out.f, csv_cols[k].key);
+            cli_csv_field(out.f, csv_cols[k].key);
             fputc(k < 8 ? ',' : '\n', out.f);
         }
     dg_diags diags;
@@ -954,26 +940,12 @@ static int loops_run(const cli_common *c, const void *opts, int argc,
         cli_doc d;
         doc_init(&d);
         code = loops_build(&d, l, c, opts);
-        cli_output out;
-        if (code != EXIT_TROUBLE &&
-            (!cli_output_open_as(&out, c) ||
-             !cli_output_close(&out, doc_write(&d, c->format, out.f))))
+        if (code != EXIT_TROUBLE && cli_emit(&d, c) != EXIT_OK)
             code = EXIT_TROUBLE;
         doc_finish(&d);
     }
     dg_ledger_destroy(l);
     return code;
-}
-
-/* TRANSITION: the driver runs `build` whenever a command has one, and a
- * stream cannot be a document; until it prefers `run`, the command goes
- * through this row without `build` (which report's sections use). */
-static int loops_dispatch(int argc, char **argv)
-{
-    cli_command row = cli_cmd_loops;
-    row.build = NULL;
-    row.legacy = NULL;
-    return cli_dispatch(&row, argc, argv);
 }
 
 bool report_loops(const dg_ledger *l, const cli_common *c, FILE *out,
@@ -1020,5 +992,4 @@ const cli_command cli_cmd_loops = {
     .defaults = defaults,
     .build = loops_build,
     .run = loops_run,
-    .legacy = loops_dispatch,
 };

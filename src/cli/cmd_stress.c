@@ -184,16 +184,10 @@ enum {
     K_EQUITY, K_DEFAULT, K_NCOLS
 };
 
-/* TRANSITION: a table keeps its caller's columns (output.h) and the
- * document is written after the build returns, so the title that names
- * the focus ("claims on OpenAI") lives here, valid until the next stress
- * document is built. Goes when a document can own its tables' titles. */
-static char claims_title[96];
-
 static const cli_column debtrank_columns[D_NCOLS] = {
     {"name", "company"},
     {"equity", "equity"},
-    {"claims_on_focus", claims_title},
+    {"claims_on_focus", "claims on the focus"}, /* titled in add_table */
     {"relative_loss", "relative loss"},
     {"loss", "loss"},
     {"defaulted", "defaulted"},
@@ -205,7 +199,7 @@ static const cli_column clearing_columns[K_NCOLS] = {
     {"obligation", "owes"},
     {"payment", "pays"},
     {"paid_share", "paid"},
-    {"claims_on_focus", claims_title},
+    {"claims_on_focus", "claims on the focus"}, /* titled in add_table */
     {"loss", "unpaid to it"},
     {"relative_loss", "of equity"},
     {"equity", "equity after"},
@@ -269,13 +263,17 @@ static void add_row(cli_table *t, const dg_stress_result *s, const ranked *x,
 }
 
 /* The rows as a table for people (text, Markdown) or for CSV. */
-static void add_table(cli_doc *d, const dg_stress_result *s,
+static void add_table(cli_doc *d, const dg_ledger *l, const dg_stress_result *s,
                       const ranked *rows, size_t nrows, unsigned formats)
 {
     bool clearing = s->model == DG_MODEL_CLEARING;
     cli_table t;
     cli_table_init(&t, clearing ? clearing_columns : debtrank_columns,
                    clearing ? K_NCOLS : D_NCOLS);
+    char title[160];
+    snprintf(title, sizeof title, clearing ? "owed by %s" : "claims on %s",
+             l->companies[s->focus].name);
+    cli_table_title(&t, clearing ? K_CLAIMS : D_CLAIMS, title);
     for (size_t k = 0; k < nrows; k++)
         add_row(&t, s, &rows[k], formats == DOC_CSV);
     doc_table(d, &t, formats);
@@ -543,12 +541,9 @@ static void stress_document(cli_doc *d, const dg_ledger *l,
                             const dg_stress_result *s, const ranked *rows,
                             size_t nrows, const cli_common *c)
 {
-    snprintf(claims_title, sizeof claims_title,
-             s->model == DG_MODEL_CLEARING ? "owed by %s" : "claims on %s",
-             l->companies[s->focus].name);
     lede(d, l, s, c);
-    add_table(d, s, rows, nrows, DOC_HUMAN);
-    add_table(d, s, rows, nrows, DOC_CSV);
+    add_table(d, l, s, rows, nrows, DOC_HUMAN);
+    add_table(d, l, s, rows, nrows, DOC_CSV);
     if (nrows < s->n)
         doc_para(d, "(the focus and the %zu of %zu companies that lose most)",
                  nrows - 1, s->n - 1);

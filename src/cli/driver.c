@@ -4,7 +4,7 @@
  * the one ledger loaded, the document built and written whole.
  */
 #include "cli.h"
-#include "dealgraph/exposure.h" /* dg_focus_resolve */
+#include "dealgraph/exposure.h" /* dg_focus_find */
 
 #include <ctype.h>
 #include <errno.h>
@@ -141,7 +141,7 @@ typedef struct shared_option {
 static const shared_option shared[] = {
     {CLI_SHARE_FOCUS, SHARED_FOCUS, "focus", 0, "NAME",
      "the focal company (default: the ledger's `focus` attribute)"},
-    {CLI_SHARE_FORMAT, SHARED_FORMAT, "format", 0, NULL,
+    {CLI_SHARE_FORMAT, SHARED_FORMAT, "format", 'f', NULL,
      "output format (default text)"},
     {CLI_SHARE_OUTPUT, SHARED_OUTPUT, "output", 'o', "FILE",
      "write there instead of standard output; the file is replaced only "
@@ -304,7 +304,7 @@ static void help(const cli_command *cmd)
         if (s->code == SHARED_FORMAT) {
             char list[64];
             list_formats(cmd->formats, list, sizeof list);
-            help_option(0, s->name, list, s->help);
+            help_option(s->short_name, s->name, list, s->help);
         } else {
             help_option(s->short_name, s->name, s->arg, s->help);
         }
@@ -331,6 +331,16 @@ static int bad_option(const char *cmd, char **argv)
     return EXIT_TROUBLE;
 }
 
+int cli_emit(const cli_doc *d, const cli_common *c)
+{
+    cli_output out;
+    if (!cli_output_open_as(&out, c))
+        return EXIT_TROUBLE;
+    return cli_output_close(&out, doc_write(d, c->format, out.f))
+               ? EXIT_OK
+               : EXIT_TROUBLE;
+}
+
 /* Builds and writes the document of the one ledger of a `build` command. */
 static int build_and_write(const cli_command *cmd, const cli_common *c,
                            const void *opts, int argc, char **argv)
@@ -346,13 +356,8 @@ static int build_and_write(const cli_command *cmd, const cli_common *c,
     cli_doc d;
     doc_init(&d);
     int code = cmd->build(&d, l, c, opts);
-    if (code != EXIT_TROUBLE) {
-        cli_output out;
-        if (!cli_output_open_as(&out, c))
-            code = EXIT_TROUBLE;
-        else if (!cli_output_close(&out, doc_write(&d, c->format, out.f)))
-            code = EXIT_TROUBLE;
-    }
+    if (code != EXIT_TROUBLE && cli_emit(&d, c) != EXIT_OK)
+        code = EXIT_TROUBLE;
     doc_finish(&d);
     dg_ledger_destroy(l);
     return code;
@@ -464,8 +469,8 @@ int cli_dispatch(const cli_command *cmd, int argc, char **argv)
     if (code == EXIT_OK && !p.help) {
         int npos = argc - p.positional;
         char **pos = argv + p.positional;
-        code = cmd->build ? build_and_write(cmd, &p.c, p.opts, npos, pos)
-                          : cmd->run(&p.c, p.opts, npos, pos);
+        code = cmd->run ? cmd->run(&p.c, p.opts, npos, pos)
+                        : build_and_write(cmd, &p.c, p.opts, npos, pos);
     }
     free(p.opts);
     return code;
@@ -490,12 +495,32 @@ int cli_build_part(const cli_command *cmd, const char *const *args,
     return code;
 }
 
+int cli_focus_resolve(const dg_ledger *l, const char *name, const char *cmd,
+                      size_t *index, dg_diags *diags)
+{
+    dg_diags own;
+    dg_diags_init(&own);
+    int rc = dg_focus_find(l, name, "--focus", index, &own);
+    /* the command-line wording: the command first, the fix by flag */
+    bool none = !name && !l->focus;
+    for (size_t k = 0; k < own.count && rc != DG_ENOMEM; k++) {
+        const dg_diag *g = &own.items[k];
+        int r = dg_diags_add(diags, g->severity, g->file, g->line, "%s: %s%s",
+                             cmd, g->message,
+                             none ? "; give --focus NAME" : "");
+        if (r != DG_OK)
+            rc = r;
+    }
+    dg_diags_finish(&own);
+    return rc;
+}
+
 bool cli_focus(const dg_ledger *l, const cli_common *c, const char *cmd,
                size_t *focus)
 {
     dg_diags diags;
     dg_diags_init(&diags);
-    int rc = dg_focus_resolve(l, c->focus, cmd, focus, &diags);
+    int rc = cli_focus_resolve(l, c->focus, cmd, focus, &diags);
     if (rc != DG_OK) {
         size_t shown = 0;
         for (size_t i = 0; i < diags.count; i++)

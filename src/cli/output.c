@@ -16,8 +16,36 @@ void cli_table_init(cli_table *t, const cli_column *columns, size_t ncols)
     t->ncols = ncols;
 }
 
+void cli_table_title(cli_table *t, size_t col, const char *title)
+{
+    if (t->oom || col >= t->ncols)
+        return;
+    if (!t->own_columns) {
+        t->own_columns = malloc(t->ncols * sizeof *t->own_columns);
+        t->own_titles = calloc(t->ncols, sizeof *t->own_titles);
+        if (!t->own_columns || !t->own_titles) {
+            t->oom = true;
+            return;
+        }
+        memcpy(t->own_columns, t->columns, t->ncols * sizeof *t->own_columns);
+        t->columns = t->own_columns;
+    }
+    char *copy = strdup(title);
+    if (!copy) {
+        t->oom = true;
+        return;
+    }
+    free(t->own_titles[col]);
+    t->own_titles[col] = copy;
+    t->own_columns[col].title = copy;
+}
+
 void cli_table_finish(cli_table *t)
 {
+    for (size_t i = 0; t->own_titles && i < t->ncols; i++)
+        free(t->own_titles[i]);
+    free(t->own_titles);
+    free(t->own_columns);
     for (size_t i = 0; i < t->nrows * t->ncols; i++)
         free(t->cells[i].text);
     free(t->cells);
@@ -361,7 +389,7 @@ static void html_end(writer_state *s)
     fputs("</tbody>\n</table></div>\n", s->out);
 }
 
-static void csv_field(FILE *out, const char *v)
+void cli_csv_field(FILE *out, const char *v)
 {
     if (strpbrk(v, ",\"\n\r")) {
         fputc('"', out);
@@ -381,7 +409,7 @@ static void csv_begin(writer_state *s)
     for (size_t c = 0; c < s->t->ncols; c++) {
         if (c)
             fputc(',', s->out);
-        csv_field(s->out, s->t->columns[c].key);
+        cli_csv_field(s->out, s->t->columns[c].key);
     }
     fputc('\n', s->out);
 }
@@ -392,7 +420,7 @@ static void csv_row(writer_state *s, const cli_cell *cells)
         if (c)
             fputc(',', s->out);
         machine(&cells[c], &s->cell);
-        csv_field(s->out, s->cell.data ? s->cell.data : "");
+        cli_csv_field(s->out, s->cell.data ? s->cell.data : "");
     }
     fputc('\n', s->out);
 }

@@ -35,7 +35,10 @@ typedef struct cli_column {
 } cli_column;
 
 typedef struct cli_table {
-    const cli_column *columns; /* the caller's, static */
+    const cli_column *columns; /* the caller's, static, or own_columns */
+    cli_column *own_columns;   /* a copy with titles of the table's own
+                                  (cli_table_title); NULL until then */
+    char **own_titles;
     size_t ncols;
     cli_cell *cells; /* nrows * ncols, row-major */
     size_t nrows, cap_rows;
@@ -44,6 +47,10 @@ typedef struct cli_table {
 
 void cli_table_init(cli_table *t, const cli_column *columns, size_t ncols);
 void cli_table_finish(cli_table *t);
+/* Gives column `col` a title of the table's own (one that names the
+ * focus: "from OpenAI"), copied; the table stays valid after the caller's
+ * buffers are gone. Out of memory marks the table so (t->oom). */
+void cli_table_title(cli_table *t, size_t col, const char *title);
 /* Starts a new row of empty cells; set them with the setters below. */
 void cli_table_row(cli_table *t);
 void cli_table_text(cli_table *t, size_t col, const char *text);
@@ -88,6 +95,9 @@ json_t *cli_json_date(dg_date d);
  * runs out. */
 json_t *cli_json_text(const char *s);
 
+/* Writes one CSV field, quoted (RFC 4180) when it holds a comma, a quote
+ * or a line break. */
+void cli_csv_field(FILE *out, const char *v);
 /* Writes text with &, <, > and " escaped for HTML. */
 void cli_html_escape(FILE *out, const char *s);
 
