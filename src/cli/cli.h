@@ -20,7 +20,6 @@ enum {
     EXIT_TROUBLE = 2, /* bad usage, unreadable or invalid input */
 };
 
-int cmd_report(int argc, char **argv);
 
 /* "dealgraph: " + message + newline, on stderr. */
 void cli_error(const char *fmt, ...)
@@ -128,9 +127,6 @@ typedef struct cli_command {
      * and offers `build` to the report). */
     int (*run)(const cli_common *c, const void *opts, int argc,
                char **argv);
-    /* TRANSITION: a command not yet on the driver parses its own
-     * arguments (argv[0] is its name). Goes when every command is on. */
-    int (*legacy)(int argc, char **argv);
 } cli_command;
 
 /* The commands, in the order `dealgraph --help` lists them (main.c). */
@@ -174,23 +170,6 @@ bool cli_focus(const dg_ledger *l, const cli_common *c, const char *cmd,
         {"amounts", required_argument, NULL, 0x104},                  \
         {"companies", required_argument, NULL, 0x105},                \
         {"help", no_argument, NULL, 'h'}
-
-/* The sections of `dealgraph report`: each command's default analysis of
- * `l` (filters from c), written in c->format (text or md) to `out`, or,
- * when `json` is not NULL, returned there as the command's JSON document.
- * Problems are printed as the command prints them; false after one. */
-bool report_summary(const dg_ledger *l, const cli_common *c, FILE *out,
-                    json_t **json);
-bool report_loops(const dg_ledger *l, const cli_common *c, FILE *out,
-                  json_t **json);
-bool report_exposure(const dg_ledger *l, const cli_common *c, FILE *out,
-                     json_t **json);
-bool report_stress(const dg_ledger *l, const cli_common *c, FILE *out,
-                   json_t **json);
-/* TRANSITION: a report section from a `build` command (cli_build_part),
- * until the report builds its sections as parts. In cmd_exposure.c. */
-bool cli_report_part(const cli_command *cmd, const dg_ledger *l,
-                     const cli_common *c, FILE *out, json_t **json);
 
 void cli_common_init(cli_common *c, unsigned formats);
 /* Handles one shared option. Returns 1 when handled, 0 when the option is

@@ -576,33 +576,4 @@ const cli_command cli_cmd_exposure = {
     .build = exposure_build,
 };
 
-/* TRANSITION: the report's sections on top of `build` commands, until
- * the report builds them itself with cli_build_part. */
-bool cli_report_part(const cli_command *cmd, const dg_ledger *l,
-                     const cli_common *c, FILE *out, json_t **json)
-{
-    cli_common as = *c;
-    if (json)
-        as.format = CLI_OUT_JSON;
-    cli_doc d;
-    doc_init(&d);
-    bool ok = cli_build_part(cmd, NULL, &d, l, &as) == EXIT_OK;
-    if (ok && json) {
-        *json = d.oom ? NULL : d.json;
-        if (*json)
-            d.json = NULL;
-        else
-            cli_out_of_memory();
-        ok = *json != NULL;
-    } else if (ok) {
-        ok = doc_write(&d, c->format, out);
-    }
-    doc_finish(&d);
-    return ok;
-}
 
-bool report_exposure(const dg_ledger *l, const cli_common *c, FILE *out,
-                     json_t **json)
-{
-    return cli_report_part(&cli_cmd_exposure, l, c, out, json);
-}

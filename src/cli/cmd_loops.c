@@ -948,30 +948,6 @@ static int loops_run(const cli_common *c, const void *opts, int argc,
     return code;
 }
 
-bool report_loops(const dg_ledger *l, const cli_common *c, FILE *out,
-                  json_t **json)
-{
-    cli_doc d;
-    doc_init(&d);
-    /* 200 rewirings, seed 1: the report's significance is reproducible */
-    static const char *const args[] = {"--null", "200", "--seed", "1",
-                                       "--top", "20", "--unattended", NULL};
-    bool ok = cli_build_part(&cli_cmd_loops, args, &d, l, c) == EXIT_OK;
-    if (ok && json) {
-        *json = NULL;
-        if (!d.oom) {
-            *json = d.json;
-            d.json = NULL;
-        }
-        if (!*json)
-            cli_out_of_memory();
-        ok = *json != NULL;
-    } else if (ok) {
-        ok = doc_write(&d, c->format, out);
-    }
-    doc_finish(&d);
-    return ok;
-}
 
 static const char about[] =
     "Finds every closed value loop: an elementary cycle of companies, each\n"

@@ -638,8 +638,3 @@ const cli_command cli_cmd_stress = {
     .build = stress_build,
 };
 
-bool report_stress(const dg_ledger *l, const cli_common *c, FILE *out,
-                   json_t **json)
-{
-    return cli_report_part(&cli_cmd_stress, l, c, out, json);
-}

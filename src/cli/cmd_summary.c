@@ -147,24 +147,6 @@ static bool summary_document(cli_doc *d, const dg_ledger *l, const cli_common *c
     return true;
 }
 
-bool report_summary(const dg_ledger *l, const cli_common *c, FILE *out,
-                    json_t **json)
-{
-    cli_doc d;
-    doc_init(&d);
-    bool ok = summary_document(&d, l, c);
-    if (ok && json) {
-        *json = d.json;
-        d.json = NULL;
-        if (!*json)
-            cli_out_of_memory();
-        ok = *json != NULL;
-    } else if (ok) {
-        ok = doc_write(&d, c->format, out);
-    }
-    doc_finish(&d);
-    return ok;
-}
 
 static int summary_build(cli_doc *d, const dg_ledger *l, const cli_common *c,
                          const void *opts)

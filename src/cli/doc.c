@@ -3,7 +3,6 @@
  */
 #include "doc.h"
 #include "cli.h"
-#include "html.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -233,8 +232,13 @@ typedef struct block_writer {
 
 static void text_heading(FILE *out, int level, const char *s)
 {
-    (void)level;
     fprintf(out, "%s\n", s);
+    if (level == 1) { /* a document's own title, underlined */
+        for (const char *p = s; *p; p++)
+            if (((unsigned char)*p & 0xc0) != 0x80)
+                fputc('=', out);
+        fputc('\n', out);
+    }
 }
 
 static void text_lines(FILE *out, char *const *items, size_t n)
@@ -324,7 +328,52 @@ static bool md_figure(FILE *out, const doc_block *b)
     return true;
 }
 
-/* HTML */
+/* HTML: one self-contained page (an inline stylesheet, no script, no
+ * resource fetched). */
+
+static void html_begin(FILE *out, const char *title)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          "<title>",
+          out);
+    cli_html_escape(out, title);
+    fputs("</title>\n<style>\n"
+          ":root { --ink: #1d2330; --muted: #5b6473; --rule: #d9dde4; "
+          "--band: #f4f6f9; --accent: #b4231f; }\n"
+          "body { font: 15px/1.5 \"Liberation Sans\", Arial, Helvetica, "
+          "sans-serif; color: var(--ink); margin: 0; background: #fff; }\n"
+          "main { max-width: 1180px; margin: 0 auto; padding: 28px 32px 64px; }\n"
+          "h1 { font-size: 28px; margin: 0 0 4px; }\n"
+          "h2 { font-size: 21px; margin: 40px 0 8px; padding-top: 12px; "
+          "border-top: 2px solid var(--ink); }\n"
+          "h3 { font-size: 16px; margin: 24px 0 6px; color: var(--muted); "
+          "text-transform: uppercase; letter-spacing: .04em; }\n"
+          "p, li { max-width: 80ch; }\n"
+          "p { margin: 6px 0; }\n"
+          ".lede { color: var(--muted); }\n"
+          "code { font: 13px \"Liberation Mono\", monospace; background: "
+          "var(--band); padding: 1px 4px; border-radius: 3px; }\n"
+          ".table { overflow-x: auto; margin: 10px 0 14px; }\n"
+          "table { border-collapse: collapse; font-size: 13.5px; }\n"
+          "th, td { padding: 5px 10px; border-bottom: 1px solid var(--rule); "
+          "text-align: left; vertical-align: top; }\n"
+          "th { font-weight: 600; border-bottom: 2px solid var(--ink); "
+          "white-space: nowrap; }\n"
+          "td.num, th.num { text-align: right; font-variant-numeric: "
+          "tabular-nums; white-space: nowrap; }\n"
+          "tbody tr:nth-child(even) { background: var(--band); }\n"
+          "nav ol { columns: 2; max-width: 600px; padding-left: 20px; }\n"
+          "figure { margin: 16px 0; }\n"
+          "figure svg { max-width: 100%; height: auto; border: 1px solid "
+          "var(--rule); }\n"
+          "footer { margin-top: 48px; color: var(--muted); font-size: 13px; }\n"
+          "</style>\n</head>\n<body>\n<main>\n",
+          out);
+}
+
+static void html_end(FILE *out) { fputs("</main>\n</body>\n</html>\n", out); }
+
 
 static void html_page_begin(FILE *out, const cli_doc *d)
 {

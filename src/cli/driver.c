@@ -462,8 +462,6 @@ static int parse(const cli_command *cmd, int argc, char **argv,
 
 int cli_dispatch(const cli_command *cmd, int argc, char **argv)
 {
-    if (cmd->legacy)
-        return cmd->legacy(argc, argv);
     parsed p;
     int code = parse(cmd, argc, argv, NULL, &p);
     if (code == EXIT_OK && !p.help) {

@@ -12,14 +12,11 @@ extern const cli_command cli_cmd_summary;
 extern const cli_command cli_cmd_exposure;
 extern const cli_command cli_cmd_stress;
 
-#define LEGACY(n, fn, s) \
-    static const cli_command cli_cmd_##fn = {.name = n, .summary = s, \
-                                             .legacy = cmd_##fn}
 extern const cli_command cli_cmd_loops;
 extern const cli_command cli_cmd_render;
 extern const cli_command cli_cmd_check;
 extern const cli_command cli_cmd_diff;
-LEGACY("report", report, "everything above in one document (text, md, json, html)");
+extern const cli_command cli_cmd_report;
 
 const cli_command *const cli_commands[] = {
     &cli_cmd_lint,
