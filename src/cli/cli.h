@@ -160,30 +160,8 @@ int cli_focus_resolve(const dg_ledger *l, const char *name, const char *cmd,
 bool cli_focus(const dg_ledger *l, const cli_common *c, const char *cmd,
                size_t *focus);
 
-/* The long options of cli_common, to splice into a command's table. */
-#define CLI_COMMON_OPTIONS                                            \
-    {"format", required_argument, NULL, 'f'},                         \
-        {"output", required_argument, NULL, 'o'},                     \
-        {"min-status", required_argument, NULL, 0x101},               \
-        {"kinds", required_argument, NULL, 0x102},                    \
-        {"as-of", required_argument, NULL, 0x103},                    \
-        {"amounts", required_argument, NULL, 0x104},                  \
-        {"companies", required_argument, NULL, 0x105},                \
-        {"help", no_argument, NULL, 'h'}
-
 void cli_common_init(cli_common *c, unsigned formats);
-/* Handles one shared option. Returns 1 when handled, 0 when the option is
- * not a shared one, or -1 after printing a usage error. */
-int cli_common_option(cli_common *c, const char *cmd, int opt,
-                      const char *arg);
-/* Reports an option getopt could not take ("unknown option"). */
-int cli_bad_option(const char *cmd, char **argv);
 
-/* The one ledger a command takes after its options: an error (and NULL)
- * unless exactly one is left, then cli_load. `usage` follows the command
- * name in the message ("FILE", "[RULES] FILE"). */
-dg_ledger *cli_load_one(const cli_common *c, const char *cmd,
-                        const char *usage, int argc, char **argv);
 
 /* Loads a ledger, printing its errors (at most 10, then a count). Returns
  * NULL after printing when it cannot be used. */
@@ -244,7 +222,5 @@ bool cli_json_write(json_t *doc, FILE *out);
  * reported as out of memory; a failed write is left to cli_output_close. */
 bool cli_table_write(const cli_table *t, cli_out_format f, FILE *out);
 
-/* Prints a command's help text (to stdout) */
-void cli_help(const char *text);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * common.c - shared pieces of the commands: messages, options, loading,
- * and output files.
+ * common.c - shared pieces of the commands: messages, loading with error
+ * reports, and output files that are never left half-written.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #define _GNU_SOURCE /* fopencookie */
@@ -71,96 +71,6 @@ void cli_common_init(cli_common *c, unsigned formats)
     dg_load_options_init(&c->load);
 }
 
-static void list_formats(unsigned formats, char *buf, size_t n)
-{
-    buf[0] = '\0';
-    for (int f = CLI_OUT_TEXT; f <= CLI_OUT_HTML; f++) {
-        if (!(formats & (1u << f)))
-            continue;
-        if (buf[0])
-            strncat(buf, "|", n - strlen(buf) - 1);
-        strncat(buf, cli_out_format_name((cli_out_format)f),
-                n - strlen(buf) - 1);
-    }
-}
-
-int cli_common_option(cli_common *c, const char *cmd, int opt,
-                      const char *arg)
-{
-    switch (opt) {
-    case 'f': {
-        cli_out_format f;
-        if (!cli_out_format_parse(arg, &f) || !(c->formats & (1u << f))) {
-            char list[64];
-            list_formats(c->formats, list, sizeof list);
-            cli_error("%s: unknown format '%s'; use --format %s", cmd, arg,
-                      list);
-            return -1;
-        }
-        c->format = f;
-        return 1;
-    }
-    case 'o':
-        c->output = arg;
-        return 1;
-    case 0x101:
-        if (!dg_status_parse(arg, &c->filter.min_status)) {
-            cli_error("%s: unknown status '%s' for --min-status; use one of "
-                      "completed, definitive, announced, reported, loi, talks",
-                      cmd, arg);
-            return -1;
-        }
-        return 1;
-    case 0x102: {
-        const char *bad;
-        if (!dg_kinds_parse(arg, &c->filter.kinds, &bad)) {
-            cli_error("%s: unknown kind at '%s' in --kinds; give a comma "
-                      "list of chips, cloud, services, equity, warrant, "
-                      "debt, lease, backstop",
-                      cmd, bad);
-            return -1;
-        }
-        return 1;
-    }
-    case 0x103:
-        if (!dg_date_parse(arg, &c->filter.as_of)) {
-            cli_error("%s: --as-of '%s' is not a date; write YYYY, YYYY-MM "
-                      "or YYYY-MM-DD",
-                      cmd, arg);
-            return -1;
-        }
-        return 1;
-    case 0x104:
-        if (!dg_amounts_parse(arg, &c->filter.amounts)) {
-            cli_error("%s: unknown scenario '%s' for --amounts; use "
-                      "disclosed, low, mid or high",
-                      cmd, arg);
-            return -1;
-        }
-        return 1;
-    case 0x105:
-        c->load.companies = arg;
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-int cli_bad_option(const char *cmd, char **argv)
-{
-    /* getopt leaves optind past the bad option; optopt holds a short one */
-    const char *word = optind > 0 ? argv[optind - 1] : "?";
-    if (optopt && optopt < 0x100 && !(word[0] == '-' && word[1] == '-'))
-        cli_error("%s: unknown option '-%c' or missing value; see "
-                  "'dealgraph %s --help'",
-                  cmd, optopt, cmd);
-    else
-        cli_error("%s: unknown option or missing value in '%s'; see "
-                  "'dealgraph %s --help'",
-                  cmd, word, cmd);
-    return EXIT_TROUBLE;
-}
-
 dg_ledger *cli_load(const char *path, const dg_load_options *opt)
 {
     dg_diags diags;
@@ -184,17 +94,6 @@ dg_ledger *cli_load(const char *path, const dg_load_options *opt)
     }
     dg_diags_finish(&diags);
     return l;
-}
-
-dg_ledger *cli_load_one(const cli_common *c, const char *cmd,
-                        const char *usage, int argc, char **argv)
-{
-    if (argc - optind != 1) {
-        cli_error("%s: give exactly one ledger; usage: dealgraph %s %s", cmd,
-                  cmd, usage);
-        return NULL;
-    }
-    return cli_load(argv[optind], &c->load);
 }
 
 /* Writes straight to `path`, which exists and is not a regular file. */
@@ -450,8 +349,6 @@ bool cli_output_close(cli_output *o, bool ok)
     o->path = o->tmp = NULL;
     return ok && good;
 }
-
-void cli_help(const char *text) { fputs(text, stdout); }
 
 static bool json_alloc_failed;
 

@@ -496,21 +496,10 @@ int cli_build_part(const cli_command *cmd, const char *const *args,
 int cli_focus_resolve(const dg_ledger *l, const char *name, const char *cmd,
                       size_t *index, dg_diags *diags)
 {
-    dg_diags own;
-    dg_diags_init(&own);
-    int rc = dg_focus_find(l, name, "--focus", index, &own);
-    /* the command-line wording: the command first, the fix by flag */
-    bool none = !name && !l->focus;
-    for (size_t k = 0; k < own.count && rc != DG_ENOMEM; k++) {
-        const dg_diag *g = &own.items[k];
-        int r = dg_diags_add(diags, g->severity, g->file, g->line, "%s: %s%s",
-                             cmd, g->message,
-                             none ? "; give --focus NAME" : "");
-        if (r != DG_OK)
-            rc = r;
-    }
-    dg_diags_finish(&own);
-    return rc;
+    /* TRANSITION: the library's dg_focus_resolve still holds this wording
+     * for its own callers (the check rules, the renderer); it moves here
+     * when they take the focus by index. */
+    return dg_focus_resolve(l, name, cmd, index, diags);
 }
 
 bool cli_focus(const dg_ledger *l, const cli_common *c, const char *cmd,
