@@ -19,6 +19,7 @@ static void block_finish(doc_block *b)
         free(b->items[i]);
     free(b->items);
     free(b->href);
+    free(b->own_svg);
     if (b->type == DOC_TABLE)
         cli_table_finish(&b->table);
 }
@@ -172,6 +173,33 @@ void doc_figure(cli_doc *d, const char *svg, size_t len, const char *href,
             free(b->items);
             b->items = NULL;
         }
+        d->oom = true;
+        return;
+    }
+    b->n = b->cap = 1;
+}
+
+void doc_chart(cli_doc *d, char *svg, size_t len, const char *caption)
+{
+    if (!svg) {
+        d->oom = true;
+        return;
+    }
+    doc_block *b = new_block(d, DOC_FIGURE);
+    if (!b) {
+        free(svg);
+        return;
+    }
+    b->formats = DOC_HTML | DOC_SVG;
+    b->own_svg = svg;
+    b->svg = svg;
+    b->svg_len = len;
+    b->items = malloc(sizeof *b->items);
+    if (b->items)
+        b->items[0] = strdup(caption ? caption : "");
+    if (!b->items || !b->items[0]) {
+        free(b->items);
+        b->items = NULL;
         d->oom = true;
         return;
     }
@@ -511,6 +539,14 @@ bool doc_write(const cli_doc *d, cli_out_format format, FILE *out)
         return cli_json_write(d->json, out);
     if (format == CLI_OUT_CSV)
         return write_csv(d, out);
+    if (format == CLI_OUT_SVG) {
+        for (size_t i = 0; i < d->n; i++)
+            if (d->blocks[i].type == DOC_FIGURE && d->blocks[i].svg &&
+                (d->blocks[i].formats & DOC_SVG))
+                return fwrite(d->blocks[i].svg, 1, d->blocks[i].svg_len,
+                              out) == d->blocks[i].svg_len;
+        return false;
+    }
     for (size_t i = 0; i < sizeof block_writers / sizeof block_writers[0];
          i++)
         if (block_writers[i].format == format)

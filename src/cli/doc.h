@@ -10,6 +10,7 @@
  *   html  the same blocks as HTML elements in one self-contained page
  *   csv   the document's machine table(s) only
  *   json  the JSON value set with doc_json, written deterministically
+ *   svg   the document's first chart alone (doc_chart)
  *
  * A block can be kept to some formats (a mask of DOC_* bits): exposure
  * shows two narrow tables to people and one wide table to CSV.
@@ -29,6 +30,7 @@
 #define DOC_HTML (1u << CLI_OUT_HTML)
 #define DOC_CSV (1u << CLI_OUT_CSV)
 #define DOC_JSON (1u << CLI_OUT_JSON)
+#define DOC_SVG (1u << CLI_OUT_SVG)
 #define DOC_HUMAN (DOC_TEXT | DOC_MD | DOC_HTML) /* what people read */
 
 typedef enum {
@@ -47,7 +49,9 @@ typedef struct doc_block {
     char **items;     /* heading and paragraph: one; lines, notes: n */
     size_t n, cap;
     cli_table table;  /* DOC_TABLE, owned */
-    const char *svg;  /* DOC_FIGURE: the caller's, valid until doc_write */
+    const char *svg;  /* DOC_FIGURE: the caller's, valid until doc_write,
+                         or own_svg */
+    char *own_svg;    /* doc_chart's, owned */
     size_t svg_len;
     char *href;       /* DOC_FIGURE: the picture beside a Markdown file */
 } doc_block;
@@ -100,6 +104,10 @@ void doc_table(cli_doc *d, cli_table *t, unsigned formats);
  * HTML; in Markdown an image link to `href` when given, else nothing. */
 void doc_figure(cli_doc *d, const char *svg, size_t len, const char *href,
                 const char *caption);
+/* A chart (chart.h) the document takes: inline in HTML, the whole output
+ * of --format svg; `svg` is taken even when memory runs out. Markdown and
+ * text show the caption's table instead (the caller adds it). */
+void doc_chart(cli_doc *d, char *svg, size_t len, const char *caption);
 /* Keeps the next blocks to `formats` until the next doc_only(d, 0). */
 void doc_only(cli_doc *d, unsigned formats);
 

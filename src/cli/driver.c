@@ -164,7 +164,7 @@ static const shared_option shared[] = {
 static void list_formats(unsigned formats, char *buf, size_t n)
 {
     buf[0] = '\0';
-    for (int f = CLI_OUT_TEXT; f <= CLI_OUT_HTML; f++) {
+    for (int f = CLI_OUT_TEXT; f < CLI_OUT_COUNT; f++) {
         if (!(formats & (1u << f)))
             continue;
         if (buf[0])

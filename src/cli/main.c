@@ -17,6 +17,7 @@ extern const cli_command cli_cmd_render;
 extern const cli_command cli_cmd_check;
 extern const cli_command cli_cmd_diff;
 extern const cli_command cli_cmd_report;
+extern const cli_command cli_cmd_timeline;
 
 const cli_command *const cli_commands[] = {
     &cli_cmd_lint,
@@ -27,6 +28,7 @@ const cli_command *const cli_commands[] = {
     &cli_cmd_render,
     &cli_cmd_check,
     &cli_cmd_diff,
+    &cli_cmd_timeline,
     &cli_cmd_report,
     /* @commands */
 };

@@ -142,12 +142,12 @@ void cli_table_bool(cli_table *t, size_t col, bool v)
     }
 }
 
-static const char *const format_names[] = {"text", "md", "csv", "json",
-                                           "html"};
+static const char *const format_names[CLI_OUT_COUNT] = {
+    "text", "md", "csv", "json", "html", "svg"};
 
 bool cli_out_format_parse(const char *text, cli_out_format *out)
 {
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < CLI_OUT_COUNT; i++) {
         if (strcmp(text, format_names[i]) == 0) {
             *out = (cli_out_format)i;
             return true;
@@ -162,7 +162,7 @@ bool cli_out_format_parse(const char *text, cli_out_format *out)
 
 const char *cli_out_format_name(cli_out_format f)
 {
-    return (unsigned)f < 5 ? format_names[f] : "?";
+    return (unsigned)f < CLI_OUT_COUNT ? format_names[f] : "?";
 }
 
 /* A cell as people read it. */

@@ -68,6 +68,8 @@ typedef enum {
     CLI_OUT_CSV,
     CLI_OUT_JSON,
     CLI_OUT_HTML,
+    CLI_OUT_SVG, /* a command's chart alone */
+    CLI_OUT_COUNT
 } cli_out_format;
 
 bool cli_out_format_parse(const char *text, cli_out_format *out);
