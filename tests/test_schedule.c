@@ -528,6 +528,85 @@ Test(schedule, finish_on_a_zeroed_schedule_is_a_no_op)
     cr_expect_eq(dg_schedule_year(&z, 2026), 0);
 }
 
+/* ---- lint: what the schedule cannot build, the loader rejects ------------ */
+
+#define LINT_LEG "kind=\"chips\", status=\"definitive\", amount=\"60B\""
+
+static void expect_lint_error(const char *attrs, const char *want)
+{
+    char text[512];
+    snprintf(text, sizeof text, "digraph {\n  a -> b [" LINT_LEG ", %s]\n}\n",
+             attrs);
+    dg_diags d;
+    dg_ledger *l = load_dot_text(text, &d);
+    cr_expect_null(l, "%s must not load", attrs);
+    dg_diags_sort(&d);
+    cr_expect_str_eq(first_error(&d), want);
+    dg_ledger_destroy(l);
+    dg_diags_finish(&d);
+}
+
+static void expect_lint_clean(const char *attrs)
+{
+    char text[512];
+    snprintf(text, sizeof text, "digraph {\n  a -> b [" LINT_LEG ", %s]\n}\n",
+             attrs);
+    dg_diags d;
+    dg_ledger *l = load_dot_text(text, &d);
+    cr_expect_not_null(l, "%s: %s", attrs, first_error(&d));
+    if (l) {
+        cr_expect_eq(dg_schedule_leg(&l->legs[0], DG_AMOUNTS_DISCLOSED, &s),
+                     DG_OK, "%s: %s", attrs, s.problem);
+    }
+    dg_ledger_destroy(l);
+    dg_diags_finish(&d);
+}
+
+Test(schedule, lint_rejects_weights_that_do_not_match_the_period)
+{
+    expect_lint_error("announced=\"2025\", start=\"2027\", end=\"2030\", "
+                      "profile=\"1,2,3\"",
+                      "2: leg a -> b: profile gives 3 weights, but the "
+                      "delivery period 2027-01 to 2030-12 has 4 twelve-month "
+                      "periods; give one weight per twelve-month period from "
+                      "start, or leave out end to let the weights give the "
+                      "period");
+    /* 18 months: two periods, the second of six months */
+    expect_lint_error("announced=\"2025\", start=\"2027-04\", term=\"18m\", "
+                      "profile=\"5\"",
+                      "2: leg a -> b: profile gives 1 weights, but the "
+                      "delivery period 2027-04 to 2028-09 has 2 twelve-month "
+                      "periods; give one weight per twelve-month period from "
+                      "start, or leave out term to let the weights give the "
+                      "period");
+    expect_lint_clean("announced=\"2025\", start=\"2027-04\", term=\"18m\", "
+                      "profile=\"5,1\"");
+}
+
+Test(schedule, lint_reads_an_end_year_through_december)
+{
+    /* start July 2026, end "2026": six months, not an end before start */
+    expect_lint_clean("announced=\"2025\", start=\"2026-07\", "
+                      "end=\"2026\"");
+    expect_lint_clean("announced=\"2025\", start=\"2026-07-20\", "
+                      "end=\"2026-07\"");
+    expect_lint_error("announced=\"2025\", start=\"2026-07-20\", "
+                      "end=\"2026-07-10\"",
+                      "2: leg a -> b: start is after end; the delivery "
+                      "period must run forward");
+}
+
+Test(schedule, lint_rejects_an_end_before_announced_without_start)
+{
+    expect_lint_error("announced=\"2026-03\", end=\"2025\"",
+                      "2: leg a -> b: end is before announced, and without "
+                      "start the delivery period runs from announced; add "
+                      "start");
+    expect_lint_clean("announced=\"2026-03\", end=\"2026-03\"");
+    expect_lint_clean("announced=\"2026-03\", start=\"2024\", "
+                      "end=\"2025\"");
+}
+
 /* ---- properties on random legs ------------------------------------------- */
 
 /* splitmix64 (Steele, Lea, Flood 2014): the same numbers on every libc. */
