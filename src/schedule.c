@@ -166,22 +166,26 @@ static int spread(const dg_leg *leg, double value, size_t n, double *m,
             m[i] = value / (double)n;
         return DG_OK;
     }
-    double total = 0;
+    /* weights over their largest, so that no sum of them overflows */
+    double top = 0;
     for (size_t k = 0; k < periods; k++) {
         double w = period_weight(leg, k);
         if (!(w >= 0) || !isfinite(w))
             return invalid(out, value, "weight %zu of the profile is not a "
                            "number of at least 0", k + 1);
-        size_t months = n - k * 12 < 12 ? n - k * 12 : 12;
-        total += w * (double)months;
+        if (w > top)
+            top = w;
     }
-    if (!(total > 0))
-        return invalid(out, value, "the profile's weights sum to 0 over "
+    if (!(top > 0))
+        return invalid(out, value, "the profile's weights are all 0 over "
                        "the delivery period");
-    if (!isfinite(total))
-        return invalid(out, value, "the profile's weights are too large");
+    double total = 0;
     for (size_t k = 0; k < periods; k++) {
-        double share = value * period_weight(leg, k) / total;
+        size_t months = n - k * 12 < 12 ? n - k * 12 : 12;
+        total += period_weight(leg, k) / top * (double)months;
+    }
+    for (size_t k = 0; k < periods; k++) {
+        double share = value * (period_weight(leg, k) / top) / total;
         size_t end = (k + 1) * 12 < n ? (k + 1) * 12 : n;
         for (size_t i = k * 12; i < end; i++)
             m[i] = share;

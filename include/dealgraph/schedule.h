@@ -92,7 +92,7 @@ void dg_schedule_finish(dg_schedule *s);
  * set when the period cannot be built: a count of weights that differs
  * from the twelve-month periods of end or term, an end before the start,
  * no start nor announced date, a date outside 1900-2999, a period longer
- * than DG_SCHEDULE_MAX_MONTHS, or weights that are negative or sum to 0.
+ * than DG_SCHEDULE_MAX_MONTHS, or weights that are negative or all 0.
  */
 int dg_schedule_leg(const dg_leg *leg, dg_amounts scenario,
                     dg_schedule *out);
