@@ -88,7 +88,8 @@ void dg_schedule_finish(dg_schedule *s);
  *  - any other total without a period: UNSCHEDULED.
  * The months sum to `amount` to within a cent for amounts a double holds
  * to the cent (up to about 1e13 USD) (tests/test_schedule.c).
- * Returns DG_OK; DG_ENOMEM; or DG_EINPUT with state INVALID and `problem`
+ * Returns DG_OK; DG_EUSAGE (a NULL argument); DG_ENOMEM (state INVALID,
+ * the buffer kept); or DG_EINPUT with state INVALID and `problem`
  * set when the period cannot be built: a count of weights that differs
  * from the twelve-month periods of end or term, an end before the start,
  * no start nor announced date, a date outside 1900-2999, a period longer
