@@ -412,6 +412,28 @@ int dg_leg_set(dg_leg *leg, dg_leg_seen *seen, const char *name,
     return rc;
 }
 
+/* Days since 1970-01-01 of the last day a date can denote: "2026" is
+ * 2026-12-31, "2026-06" 2026-06-30. */
+static long last_day(dg_date d)
+{
+    dg_date next = d;
+    if (d.day)
+        return dg_date_days(d);
+    if (!d.month || d.month == 12)
+        next = (dg_date){(int16_t)(d.year + 1), d.month ? 1 : 0, 0};
+    else
+        next.month++;
+    return dg_date_days(next) - 1;
+}
+
+/* "2026-07" for a month index of the years a ledger holds. */
+static const char *month_text(long long index, char buf[16])
+{
+    snprintf(buf, 16, "%04d-%02d", (int)(index / 12 % 10000),
+             (int)(index % 12) + 1);
+    return buf;
+}
+
 void dg_leg_validate(const dg_leg *leg, const dg_leg_seen *seen,
                      const char *what, bool strict, const dg_where *w)
 {
@@ -446,12 +468,38 @@ void dg_leg_validate(const dg_leg *leg, const dg_leg_seen *seen,
                      "%s: amount_low and amount_high are ignored because "
                      "amount is disclosed; keep estimates for undisclosed legs",
                      what);
+    /* An end given as a year or a month runs through its last day
+     * (start="2026-07", end="2026" is July to December). */
     if (dg_date_valid(leg->start) && dg_date_valid(leg->end) &&
-        dg_date_cmp(leg->start, leg->end) > 0)
+        dg_date_days(leg->start) > last_day(leg->end))
         dg_diags_add(w->diags, DG_SEV_ERROR, w->file, w->line,
                      "%s: start is after end; the delivery period must run "
                      "forward",
                      what);
+    int first;
+    long long last;
+    dg_period_from from;
+    dg_leg_period(leg, &first, &last, &from);
+    if (!dg_date_valid(leg->start) && dg_date_valid(leg->end) &&
+        dg_date_valid(leg->announced) && last < first)
+        dg_diags_add(w->diags, DG_SEV_ERROR, w->file, w->line,
+                     "%s: end is before announced, and without start the "
+                     "delivery period runs from announced; add start",
+                     what);
+    if (leg->per == DG_PER_TOTAL && leg->profile == DG_PROFILE_WEIGHTS &&
+        dg_date_valid(leg->start) &&
+        (from == DG_PERIOD_END || from == DG_PERIOD_TERM) && last >= first &&
+        leg->nweights != (size_t)((last - first + 12) / 12)) {
+        char a[16], b[16];
+        dg_diags_add(w->diags, DG_SEV_ERROR, w->file, w->line,
+                     "%s: profile gives %zu weights, but the delivery period "
+                     "%s to %s has %lld twelve-month periods; give one weight "
+                     "per twelve-month period from start, or leave out %s to "
+                     "let the weights give the period",
+                     what, leg->nweights, month_text(first, a),
+                     month_text(last, b), (last - first + 12) / 12,
+                     from == DG_PERIOD_END ? "end" : "term");
+    }
     if (dg_date_valid(leg->end) && leg->term_months > 0)
         dg_diags_add(w->diags, DG_SEV_WARNING, w->file, w->line,
                      "%s: term is ignored because end is given; keep one of "

@@ -81,6 +81,22 @@ void dg_leg_validate(const dg_leg *leg, const dg_leg_seen *seen,
 /* Frees the strings of a leg that was never added to a ledger. */
 void dg_leg_clear(dg_leg *leg);
 
+/* Where a leg's delivery period comes from (schedule.c). */
+typedef enum {
+    DG_PERIOD_NONE,    /* neither end, term, nor a total's weights */
+    DG_PERIOD_END,     /* end, inclusive */
+    DG_PERIOD_TERM,    /* term_months from the start */
+    DG_PERIOD_WEIGHTS, /* twelve months per weight of a total's profile */
+} dg_period_from;
+
+/* The delivery period of a leg as month indexes (schedule.h): *first is
+ * the month of start, else announced (-1 when neither is set); *last the
+ * month of end, else *first + term - 1, else the last month of a total's
+ * weights. Returns false (and *last = -1) when no period is known. The
+ * one definition the schedules and lint share; *last may precede *first. */
+bool dg_leg_period(const dg_leg *leg, int *first, long long *last,
+                   dg_period_from *from);
+
 /* The error for a ledger over DG_MAX_COMPANIES or DG_MAX_LEGS (`legs`
  * says which), at file:line. Returns DG_ELIMIT (DG_ENOMEM when the
  * message could not be stored). */

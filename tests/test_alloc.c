@@ -23,6 +23,7 @@
 #include "dealgraph/gate.h"
 #include "dealgraph/loops.h"
 #include "dealgraph/render.h"
+#include "dealgraph/schedule.h"
 #include "dealgraph/stressrun.h"
 #include "support.h"
 
@@ -336,6 +337,36 @@ static outcome summary_and_render(void)
     return o;
 }
 
+/* Every shipped leg's schedule, in a fresh schedule and in one reused
+ * across the legs (which grows its buffer as the periods lengthen). */
+static outcome schedules(void)
+{
+    outcome o = {0, false, 14695981039346656037ull};
+    dg_schedule reused;
+    dg_schedule_init(&reused);
+    for (size_t i = 0; i < shipped->nlegs && o.rc != DG_ENOMEM; i++) {
+        dg_schedule fresh;
+        dg_schedule_init(&fresh);
+        dg_schedule *each[] = {&fresh, &reused};
+        for (int k = 0; k < 2 && o.rc != DG_ENOMEM; k++) {
+            int rc = dg_schedule_leg(&shipped->legs[i], DG_AMOUNTS_MID,
+                                     each[k]);
+            if (rc != DG_OK) {
+                o.rc = rc;
+                break;
+            }
+            o.digest = fnv(o.digest, &each[k]->state, sizeof each[k]->state);
+            o.digest = fnv(o.digest, &each[k]->first_month,
+                           sizeof each[k]->first_month);
+            o.digest = fnv(o.digest, each[k]->monthly,
+                           each[k]->nmonths * sizeof *each[k]->monthly);
+        }
+        dg_schedule_finish(&fresh);
+    }
+    dg_schedule_finish(&reused);
+    return o;
+}
+
 /* ---- the runs ---------------------------------------------------------- */
 
 static void torture(const char *name, outcome (*scenario)(void))
@@ -402,4 +433,8 @@ Test(alloc, the_gate_with_a_policy_file) { torture("gate", gate); }
 Test(alloc, summary_and_annotated_dot)
 {
     torture("summary, render", summary_and_render);
+}
+Test(alloc, the_schedules_of_the_shipped_legs)
+{
+    torture("schedules", schedules);
 }

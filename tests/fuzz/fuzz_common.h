@@ -18,9 +18,11 @@
 #include "internal.h"
 #include "dealgraph/loops.h"
 #include "dealgraph/render.h"
+#include "dealgraph/schedule.h"
 #include "dealgraph/stressrun.h"
 
 #include <igraph.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -171,11 +173,37 @@ static inline int fuzz_on_loop(const dg_loop *loop, void *ctx)
 
 /* The analyses a command runs on a ledger, with small bounds so that one
  * input stays cheap. What each must give is in the checks. */
+/* Every leg of a ledger that loads has a schedule (lint rejects the
+ * periods dg_schedule_leg cannot build), and its months add up to it. */
+static inline void fuzz_schedules(const dg_ledger *l)
+{
+    dg_schedule sc;
+    dg_schedule_init(&sc);
+    for (size_t i = 0; i < l->nlegs; i++) {
+        for (int a = DG_AMOUNTS_DISCLOSED; a <= DG_AMOUNTS_HIGH; a++) {
+            int rc = dg_schedule_leg(&l->legs[i], (dg_amounts)a, &sc);
+            FUZZ_CHECK(rc == DG_OK || rc == DG_ENOMEM);
+            if (rc != DG_OK)
+                continue;
+            FUZZ_CHECK(sc.nmonths <= DG_SCHEDULE_MAX_MONTHS);
+            FUZZ_CHECK((sc.state == DG_SCHED_SCHEDULED) == (sc.nmonths > 0));
+            double all = dg_schedule_months(&sc, INT_MIN, INT_MAX);
+            if (sc.state == DG_SCHED_SCHEDULED)
+                FUZZ_CHECK(fabs(all - sc.amount) <= 1e-9 * fabs(sc.amount) +
+                                                         0.005);
+            else
+                FUZZ_CHECK(all == 0);
+        }
+    }
+    dg_schedule_finish(&sc);
+}
+
 static inline void fuzz_analyse(const dg_ledger *l)
 {
     dg_summary s;
     FUZZ_CHECK(dg_summary_compute(l, NULL, &s) == DG_OK);
     FUZZ_CHECK(s.legs == l->nlegs && s.companies == l->ncompanies);
+    fuzz_schedules(l);
 
     dg_diags d;
     dg_diags_init(&d);
