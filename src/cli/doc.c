@@ -67,6 +67,9 @@ static doc_block *block_for(cli_doc *d, doc_block_type type, bool run_on)
     return new_block(d, type);
 }
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 0)))
+#endif
 static void add_item(cli_doc *d, doc_block *b, const char *fmt, va_list ap)
 {
     if (!b)
