@@ -129,6 +129,12 @@ typedef struct cli_command {
                char **argv);
 } cli_command;
 
+/* The manual page dealgraph(1), in roff, and a bash completion script,
+ * both written from the command and option tables (`dealgraph help --man`,
+ * `dealgraph help --completion`; meson installs what they write). */
+void cli_write_manual(FILE *out);
+void cli_write_completion(FILE *out);
+
 /* The commands, in the order `dealgraph --help` lists them (main.c). */
 extern const cli_command *const cli_commands[];
 extern const size_t cli_ncommands;

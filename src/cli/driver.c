@@ -314,6 +314,147 @@ static void help(const cli_command *cmd)
         printf("\n%s\n", cmd->exits);
 }
 
+/* ---- the manual page and the shell completion -------------------------- */
+
+/* Text for roff: a backslash doubled, a leading dot or quote escaped. */
+static void roff_text(FILE *out, const char *s)
+{
+    bool line_start = true;
+    for (; *s; s++) {
+        if (line_start && (*s == '.' || *s == '\''))
+            fputs("\\&", out);
+        if (*s == '\\')
+            fputs("\\e", out);
+        else if (*s == '-')
+            fputs("\\-", out);
+        else
+            fputc(*s, out);
+        line_start = *s == '\n';
+    }
+}
+
+static void roff_option(FILE *out, int short_name, const char *name,
+                        const char *arg, const char *help_text)
+{
+    fputs(".TP\n", out);
+    if (short_name)
+        fprintf(out, "\\fB\\-%c\\fR, ", short_name);
+    fputs("\\fB\\-\\-", out);
+    roff_text(out, name);
+    fputs("\\fR", out);
+    if (arg) {
+        fputs(" \\fI", out);
+        roff_text(out, arg);
+        fputs("\\fR", out);
+    }
+    fputc('\n', out);
+    roff_text(out, help_text);
+    fputc('\n', out);
+}
+
+void cli_write_manual(FILE *out)
+{
+    fprintf(out,
+            ".TH DEALGRAPH 1 \"\" \"dealgraph %s\" \"User Commands\"\n"
+            ".SH NAME\n"
+            "dealgraph \\- loops, exposure and stress in a ledger of company "
+            "deals\n"
+            ".SH SYNOPSIS\n"
+            ".B dealgraph\n"
+            ".I COMMAND\n"
+            "[\\fIOPTIONS\\fR] \\fIFILE\\fR...\n"
+            ".SH DESCRIPTION\n"
+            "dealgraph turns a ledger of company deals (DOT or CSV) into a "
+            "directed money-flow graph, finds its closed value loops, "
+            "measures how much each company depends on one focal company, "
+            "puts money on a calendar, simulates what a shortfall of the "
+            "focus does to the others, and draws the web with Graphviz.\n"
+            ".SH COMMANDS\n",
+            DG_VERSION);
+    for (size_t i = 0; i < cli_ncommands; i++) {
+        const cli_command *cmd = cli_commands[i];
+        fprintf(out, ".SS \"dealgraph %s ", cmd->name);
+        roff_text(out, cmd->usage);
+        fputs("\"\n", out);
+        roff_text(out, cmd->about);
+        fputc('\n', out);
+        for (const cli_option *o = cmd->options; o && o->name; o++)
+            roff_option(out, o->short_name, o->name, o->arg, o->help);
+        for (size_t k = 0; k < NSHARED; k++) {
+            const shared_option *sh = &shared[k];
+            if (!(cmd->shared & sh->group))
+                continue;
+            char list[64];
+            if (sh->code == SHARED_FORMAT)
+                list_formats(cmd->formats, list, sizeof list);
+            roff_option(out, sh->short_name, sh->name,
+                        sh->code == SHARED_FORMAT ? list : sh->arg, sh->help);
+        }
+        if (cmd->exits) {
+            fputs(".PP\n", out);
+            roff_text(out, cmd->exits);
+            fputc('\n', out);
+        }
+    }
+    fputs(".SH EXIT STATUS\n"
+          "0 success; 1 a finding (a lint error, a broken rule, a change); 2 "
+          "bad usage, an unreadable or invalid ledger.\n"
+          ".SH FILES\n"
+          "The ledger formats, the methods and every JSON field are "
+          "documented in the docs/ directory of the source: format.md, "
+          "methods.md, json.md, cli.md.\n"
+          ".SH EXAMPLES\n"
+          ".nf\n"
+          "dealgraph lint \\-\\-strict deals.dot\n"
+          "dealgraph loops deals.dot \\-\\-null 200\n"
+          "dealgraph exposure deals.dot \\-\\-year 2027\n"
+          "dealgraph report deals.dot \\-\\-format html \\-o report.html\n"
+          ".fi\n",
+          out);
+}
+
+void cli_write_completion(FILE *out)
+{
+    fputs("# bash completion for dealgraph, written by 'dealgraph help "
+          "--completion'\n"
+          "_dealgraph() {\n"
+          "    local cur=${COMP_WORDS[COMP_CWORD]} cmd=${COMP_WORDS[1]}\n"
+          "    if [ \"$COMP_CWORD\" -eq 1 ]; then\n"
+          "        COMPREPLY=($(compgen -W \"",
+          out);
+    for (size_t i = 0; i < cli_ncommands; i++)
+        fprintf(out, "%s%s", i ? " " : "", cli_commands[i]->name);
+    fputs(" help --help --version\" -- \"$cur\"))\n"
+          "        return\n"
+          "    fi\n"
+          "    local opts\n"
+          "    case $cmd in\n",
+          out);
+    for (size_t i = 0; i < cli_ncommands; i++) {
+        const cli_command *cmd = cli_commands[i];
+        fprintf(out, "    %s) opts=\"", cmd->name);
+        bool first = true;
+        for (const cli_option *o = cmd->options; o && o->name; o++, first = false)
+            fprintf(out, "%s--%s", first ? "" : " ", o->name);
+        for (size_t k = 0; k < NSHARED; k++)
+            if (cmd->shared & shared[k].group) {
+                fprintf(out, "%s--%s", first ? "" : " ", shared[k].name);
+                first = false;
+            }
+        fprintf(out, "%s--help\" ;;\n", first ? "" : " ");
+    }
+    fputs("    *) opts=\"--help\" ;;\n"
+          "    esac\n"
+          "    if [[ $cur == -* ]]; then\n"
+          "        COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n"
+          "    else\n"
+          "        COMPREPLY=($(compgen -f -- \"$cur\"))\n"
+          "    fi\n"
+          "}\n"
+          "complete -o filenames -F _dealgraph dealgraph\n",
+          out);
+}
+
 /* ---- running ------------------------------------------------------------- */
 
 static int bad_option(const char *cmd, char **argv)

@@ -73,6 +73,16 @@ int main(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     const char *name = argv[1];
+    if (strcmp(name, "help") == 0 && argc == 3 &&
+        (strcmp(argv[2], "--man") == 0 ||
+         strcmp(argv[2], "--completion") == 0)) {
+        if (argv[2][2] == 'm')
+            cli_write_manual(stdout);
+        else
+            cli_write_completion(stdout);
+        return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK
+                                                      : EXIT_TROUBLE;
+    }
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
         strcmp(name, "help") == 0) {
         const cli_command *cmd = argc > 2 && strcmp(name, "help") == 0
