@@ -3,9 +3,10 @@
 # builds, and runs the main job or every test.
 #
 #   ./dev.sh run    install, build, and run dealgraph on the shipped ledger
-#   ./dev.sh test   install, build, and run every test (plain build, then
-#                   AddressSanitizer + UndefinedBehaviorSanitizer build,
-#                   then the CLI under valgrind, then each fuzzer briefly)
+#   ./dev.sh test   install, build, and run every test, the slow suite too
+#                   (plain build, then AddressSanitizer +
+#                   UndefinedBehaviorSanitizer build, then the CLI under
+#                   valgrind, then each fuzzer briefly)
 #   ./dev.sh build  install and build only
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -67,8 +68,10 @@ run_job() {
 }
 
 run_tests() {
-    echo "== unit and CLI tests (build/)"
-    meson test -C build --print-errorlogs --num-processes 2
+    # --setup full: the default setup leaves out the suite 'slow'
+    # (tests/README.md).
+    echo "== unit and CLI tests, fast and slow (build/)"
+    meson test -C build --setup full --print-errorlogs --num-processes 2
 
     echo "== the same tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-san/)"
     build build-san -Db_sanitize=address,undefined -Db_lundef=false \
@@ -81,8 +84,8 @@ run_tests() {
     ASAN_OPTIONS="log_path=$logs/asan:detect_leaks=1:fast_unwind_on_malloc=0:abort_on_error=0" \
     LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0" \
     UBSAN_OPTIONS="log_path=$logs/ubsan:print_stacktrace=1:halt_on_error=1" \
-        meson test -C build-san --print-errorlogs --num-processes 2 \
-            --timeout-multiplier 3
+        meson test -C build-san --setup full --print-errorlogs \
+            --num-processes 2 --timeout-multiplier 3
     if compgen -G "$logs/*" >/dev/null; then
         echo "dev.sh: sanitizer reports:" >&2
         cat "$logs"/* >&2

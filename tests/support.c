@@ -1,6 +1,7 @@
 #include "support.h"
 
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -61,13 +62,20 @@ int wait_exit(pid_t pid)
 
 run_result run_cli(const char *const *args, const char *input)
 {
+    char **argv = cli_argv(args);
+    run_result r = run_argv(argv, input);
+    cli_argv_free(argv);
+    return r;
+}
+
+run_result run_argv(char *const *argv, const char *input)
+{
     run_result r = {-1, NULL, NULL};
     char *dir = temp_dir();
     char *in = write_file(dir, "stdin", input ? input : "");
     char outp[4096], errp[4096];
     snprintf(outp, sizeof outp, "%s/stdout", dir);
     snprintf(errp, sizeof errp, "%s/stderr", dir);
-    char **argv = cli_argv(args);
     pid_t pid = fork();
     if (pid == 0) {
         int fi = open(in, O_RDONLY);
@@ -76,7 +84,7 @@ run_result run_cli(const char *const *args, const char *input)
         dup2(fi, 0);
         dup2(fo, 1);
         dup2(fe, 2);
-        execv(argv[0], argv);
+        execvp(argv[0], argv);
         _exit(127);
     }
     r.status = wait_exit(pid);
@@ -85,13 +93,10 @@ run_result run_cli(const char *const *args, const char *input)
     r.err = read_fd(fe);
     close(fo);
     close(fe);
-    unlink(in);
-    unlink(outp);
-    unlink(errp);
-    rmdir(dir);
+    /* thousands of runs in one worker (cli_oom): gone now, not at exit */
+    remove_temp_dir(dir);
     free(in);
     free(dir);
-    cli_argv_free(argv);
     return r;
 }
 
@@ -113,13 +118,107 @@ const char *first_line(const char *s)
     return line;
 }
 
+/* Every directory temp_dir made, with the process that made it. A process
+ * removes its own at exit: a Criterion worker (each test runs in one)
+ * removes the test's directories when the test ends, however it ends
+ * short of a crash; a child forked by a test inherits the list, and
+ * removes only the directories it made itself, never its parent's. */
+typedef struct made_dir {
+    char *path;
+    pid_t owner;
+} made_dir;
+static made_dir *made;
+static size_t made_count, made_cap;
+
+/* Removes `path` and, for a directory, all it holds; symbolic links are
+ * removed, never followed. Errors are ignored: whatever cannot be
+ * removed stays behind, and nothing else is touched. */
+static void remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (!S_ISDIR(st.st_mode)) {
+        unlink(path);
+        return;
+    }
+    chmod(path, 0700); /* a test may have made it unreadable */
+    DIR *d = opendir(path);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            size_t n = strlen(path) + strlen(e->d_name) + 2;
+            char *sub = malloc(n);
+            if (!sub)
+                break;
+            snprintf(sub, n, "%s/%s", path, e->d_name);
+            remove_tree(sub);
+            free(sub);
+        }
+        closedir(d);
+    }
+    rmdir(path);
+}
+
+static void remove_own_temp_dirs(void)
+{
+    pid_t self = getpid();
+    for (size_t i = 0; i < made_count; i++) {
+        if (made[i].owner == self)
+            remove_tree(made[i].path);
+        free(made[i].path);
+    }
+    free(made);
+    made = NULL;
+    made_count = made_cap = 0;
+}
+
+static void remember(const char *path)
+{
+    static pid_t registered_in;
+    if (registered_in != getpid()) {
+        /* a forked child inherits the handler: registering again there
+         * would run it twice */
+        if (registered_in == 0)
+            atexit(remove_own_temp_dirs);
+        registered_in = getpid();
+    }
+    if (made_count == made_cap) {
+        size_t cap = made_cap ? 2 * made_cap : 16;
+        made_dir *m = realloc(made, cap * sizeof *m);
+        cr_assert_not_null(m, "out of memory for the list of temp dirs");
+        made = m;
+        made_cap = cap;
+    }
+    made[made_count].path = strdup(path);
+    cr_assert_not_null(made[made_count].path);
+    made[made_count++].owner = getpid();
+}
+
 char *temp_dir(void)
 {
     const char *base = getenv("TMPDIR");
     char tmpl[4096];
     snprintf(tmpl, sizeof tmpl, "%s/dgtest.XXXXXX", base ? base : "/tmp");
     char *d = mkdtemp(tmpl);
-    return d ? strdup(d) : NULL;
+    cr_assert_not_null(d, "mkdtemp %s: %s", tmpl, strerror(errno));
+    remember(d);
+    return strdup(d);
+}
+
+void remove_temp_dir(const char *dir)
+{
+    pid_t self = getpid();
+    for (size_t i = made_count; i-- > 0;) {
+        if (made[i].owner == self && strcmp(made[i].path, dir) == 0) {
+            remove_tree(made[i].path);
+            free(made[i].path);
+            made[i] = made[--made_count];
+            return;
+        }
+    }
 }
 
 char *write_file(const char *dir, const char *name, const char *text)
@@ -177,9 +276,12 @@ char *src_path(const char *rel)
 dg_ledger *load_dot_text(const char *text, dg_diags *d)
 {
     dg_diags_init(d);
-    char *path = temp_file("t.dot", text);
+    char *dir = temp_dir();
+    char *path = write_file(dir, "t.dot", text);
     dg_ledger *l = dg_ledger_load(path, NULL, d, NULL);
+    remove_temp_dir(dir);
     free(path);
+    free(dir);
     return l;
 }
 
@@ -208,6 +310,7 @@ dg_ledger *load_csv_text(const char *deals, const char *companies,
     if (companies)
         free(write_file(dir, "companies.csv", companies));
     dg_ledger *l = dg_ledger_load(p, NULL, d, NULL);
+    remove_temp_dir(dir);
     free(p);
     free(dir);
     return l;

@@ -20,6 +20,8 @@ typedef struct run_result {
 /* Runs $DEALGRAPH with the NULL-terminated arguments; `input` (may be
  * NULL) is written to its standard input. */
 run_result run_cli(const char *const *args, const char *input);
+/* The same for any program: argv[0] is its path. */
+run_result run_argv(char *const *argv, const char *input);
 void run_free(run_result *r);
 /* The argument vector run_cli executes: $DEALGRAPH (or "dealgraph")
  * followed by `args`, NULL-terminated; free with cli_argv_free. */
@@ -33,12 +35,17 @@ char *read_fd(int fd);
 /* The first line of `s` (static buffer). */
 const char *first_line(const char *s);
 
+/* Temporary files live in fresh directories $TMPDIR/dgtest.XXXXXX (or
+ * /tmp/...), removed with all they hold when the process that made them
+ * exits (each Criterion test runs in a worker process of its own). */
+
 /* Writes `text` to a new file named `name` in a fresh temporary
- * directory and returns its path (static storage per call slot: copy it
- * if you need several). */
+ * directory; returns its malloc'd path. */
 char *temp_file(const char *name, const char *text);
 /* A fresh temporary directory (malloc'd path). */
 char *temp_dir(void);
+/* Removes a directory temp_dir made, and all it holds, now. */
+void remove_temp_dir(const char *dir);
 /* Writes a file at dir/name. Returns the malloc'd path. */
 char *write_file(const char *dir, const char *name, const char *text);
 /* Reads a whole file (malloc'd), NULL when missing. */

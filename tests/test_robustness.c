@@ -2,7 +2,9 @@
  * input a fuzz target in tests/fuzz/ saved), the limits on pathological
  * input (deep nesting, leg explosions, dense graphs, sizes the matrix models
  * and Graphviz cannot take), and the progress line of long loop searches.
- * docs/robustness.md describes each. */
+ * docs/robustness.md describes each. The searches that run for seconds by
+ * design (to their --max-seconds) are in the suites limits_slow and
+ * progress_slow, which run in meson's suite 'slow' (tests/README.md). */
 #define _XOPEN_SOURCE 700 /* posix_openpt */
 #define _DEFAULT_SOURCE    /* wait4 */
 
@@ -784,7 +786,7 @@ Test(limits, a_dense_graph_stops_at_the_limit_and_says_truncated)
     free(path);
 }
 
-Test(limits, counting_a_dense_graph_stops_at_max_seconds_in_flat_memory)
+Test(limits_slow, counting_a_dense_graph_stops_at_max_seconds_in_flat_memory)
 {
     char *path = complete_ledger(14);
     const char *args[] = {"loops", path, "--count", "--max-seconds", "2",
@@ -826,7 +828,7 @@ Test(limits, check_stops_counting_loops_far_over_max_loops)
     free(path);
 }
 
-Test(limits, diff_of_a_dense_graph_ends_with_a_message)
+Test(limits_slow, diff_of_a_dense_graph_ends_with_a_message)
 {
     char *path = complete_ledger(12);
     const char *args[] = {"diff", path, path, NULL};
@@ -884,7 +886,7 @@ static char *run_on_terminal(const char *const *args, int *status)
     return buf;
 }
 
-Test(progress, a_long_search_shows_a_progress_line_on_a_terminal_and_clears_it)
+Test(progress_slow, a_long_search_shows_a_progress_line_on_a_terminal_and_clears_it)
 {
     char *path = complete_ledger(14);
     const char *args[] = {"loops", path, "--count", "--max-seconds", "3",
@@ -903,7 +905,7 @@ Test(progress, a_long_search_shows_a_progress_line_on_a_terminal_and_clears_it)
     free(path);
 }
 
-Test(progress, a_long_search_in_a_log_says_so_once)
+Test(progress_slow, a_long_search_in_a_log_says_so_once)
 {
     /* standard error is a pipe here, as in a CI log: no line rewritten in
      * place, but one note when the search runs past the threshold (60 s;
@@ -935,7 +937,7 @@ Test(progress, a_long_search_in_a_log_says_so_once)
     free(path);
 }
 
-Test(progress, the_null_model_shows_its_own_progress)
+Test(progress_slow, the_null_model_shows_its_own_progress)
 {
     /* --null N counts N + 1 graphs after the search; each count of the
      * complete graph runs until its share of --max-seconds. On a terminal
