@@ -237,6 +237,17 @@ Test(json, summary_output_has_exactly_the_documented_fields)
     free(path);
 }
 
+Test(json, timeline_output_has_exactly_the_documented_fields)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    paths seen = {0};
+    const char *a[] = {"timeline", "--format", "json", path, NULL};
+    collect(a, &seen);
+    expect_contract("timeline", &seen);
+    free_paths(&seen);
+    free(path);
+}
+
 Test(json, loops_output_has_exactly_the_documented_fields)
 {
     char *path = src_path("graphs/ai-2025.dot");
