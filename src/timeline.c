@@ -312,6 +312,18 @@ int dg_timeline_compute(const dg_ledger *l, const dg_timeline_options *opt,
     }
     int p0 = period_of(first, opt->step), p1 = period_of(last, opt->step);
     size_t n = (size_t)((p1 - p0) / months_per(opt->step) + 1);
+    if (n > DG_TIMELINE_MAX_PERIODS) {
+        char d1[16], d2[16];
+        int rc = dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
+                              "the legs run from %s to %s: %zu %ss, more "
+                              "than the %d a timeline takes; count by a "
+                              "longer period or end it earlier",
+                              dg_date_format(first, d1, sizeof d1),
+                              dg_date_format(last, d2, sizeof d2), n,
+                              dg_step_name(opt->step),
+                              DG_TIMELINE_MAX_PERIODS);
+        return rc == DG_OK ? DG_ELIMIT : rc;
+    }
     out->points = calloc(n, sizeof *out->points);
     pair *scratch = malloc((l->nlegs ? l->nlegs : 1) * sizeof *scratch);
     if (!out->points || !scratch) {

@@ -199,3 +199,35 @@ Test(timeline, the_command_reports_bad_input_with_exit_2)
     cr_expect(strstr(r.out, "</svg>\n") != NULL);
     run_free(&r);
 }
+
+/* Each period is a loop search: dates over centuries are refused, with
+ * the way out, instead of thousands of searches. 1950 to 2025 by month:
+ * 76 years x 12 = 912 months, more than 600; by year 76 periods. */
+Test(timeline, a_span_of_too_many_periods_is_refused)
+{
+    static const char text[] =
+        "digraph t {\n"
+        "  A -> B [kind=\"equity\", amount=\"1B\", status=\"completed\", "
+        "announced=\"1950\"];\n"
+        "  B -> A [kind=\"equity\", amount=\"1B\", status=\"completed\", "
+        "announced=\"2025-12\"];\n"
+        "}\n";
+    dg_ledger *l = must_load_dot(text);
+    dg_timeline_options o;
+    dg_timeline_options_init(&o);
+    o.step = DG_STEP_MONTH;
+    dg_diags d;
+    dg_diags_init(&d);
+    dg_timeline t;
+    cr_expect_eq(dg_timeline_compute(l, &o, &t, &d), DG_ELIMIT);
+    cr_expect_str_eq(d.items[0].message,
+                     "the legs run from 1950 to 2025-12: 912 months, more "
+                     "than the 600 a timeline takes; count by a longer "
+                     "period or end it earlier");
+    o.step = DG_STEP_YEAR;
+    cr_assert_eq(dg_timeline_compute(l, &o, &t, &d), DG_OK);
+    cr_expect_eq(t.npoints, 76);
+    dg_timeline_finish(&t);
+    dg_diags_finish(&d);
+    dg_ledger_destroy(l);
+}

@@ -15,6 +15,11 @@
 
 typedef enum { DG_STEP_MONTH, DG_STEP_QUARTER, DG_STEP_YEAR } dg_step;
 
+/* At most this many periods: each is a loop search of its own, so a
+ * ledger whose dates run over centuries is refused (DG_ELIMIT) rather
+ * than searched thousands of times. */
+#define DG_TIMELINE_MAX_PERIODS 600
+
 /* "month", "quarter", "year" */
 const char *dg_step_name(dg_step s);
 bool dg_step_parse(const char *text, dg_step *out);
@@ -71,7 +76,8 @@ typedef struct dg_timeline {
 } dg_timeline;
 
 /* The timeline of `l`. DG_OK; DG_EUSAGE (no dated legs: the message in
- * diags), DG_ENOMEM, DG_EINTERNAL. `out` is the caller's to finish. */
+ * diags), DG_ELIMIT (more than DG_TIMELINE_MAX_PERIODS periods: the
+ * message in diags), DG_ENOMEM, DG_EINTERNAL. `out` is the caller's to finish. */
 int dg_timeline_compute(const dg_ledger *l, const dg_timeline_options *opt,
                         dg_timeline *out, dg_diags *diags);
 void dg_timeline_finish(dg_timeline *t);

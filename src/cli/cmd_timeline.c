@@ -210,7 +210,10 @@ static int timeline_build(cli_doc *d, const dg_ledger *l, const cli_common *c,
     dg_timeline t;
     int rc = dg_timeline_compute(l, &to, &t, &diags);
     if (rc != DG_OK) {
-        if (diags.errors)
+        if (diags.errors && rc == DG_ELIMIT)
+            cli_error("timeline: %s: %s (--by year, or --as-of)", l->path,
+                      diags.items[0].message);
+        else if (diags.errors)
             cli_error("timeline: %s: %s", l->path, diags.items[0].message);
         else
             cli_error("timeline: %s: %s", l->path, dg_strerror(rc));

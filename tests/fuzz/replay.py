@@ -236,6 +236,9 @@ class Replay:
         self.run(name, ["diff", path, SHIPPED, "--max-len", "5",
                         "--format", "md"], "md")
         self.run(name, ["render", path, "-T", "dot"])
+        for fmt in ("text", "json", "csv"):
+            self.run(name, ["timeline", path, "--by", "year", "--max-len",
+                            "5", "--format", fmt], fmt)
         if small:
             self.run(name, ["report", path, "--format", "html"], "html")
             self.run(name, ["render", path, "-T", "svg"], "svg")
