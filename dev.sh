@@ -12,11 +12,13 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the build, the tests and the renderer need (clang and
-# its runtime for the fuzzers, valgrind for the memcheck stage).
+# its runtime for the fuzzers, valgrind for the memcheck stage, the fonts
+# Graphviz measures labels with: without them it falls back to whatever
+# the machine has, and the same ledger lays out differently).
 PACKAGES=(gcc meson ninja-build pkg-config libigraph-dev libgraphviz-dev
           graphviz libcriterion-dev libjansson-dev libxml2-dev git python3
           clang libclang-rt-14-dev valgrind liblapack-dev libblas-dev
-          libarpack2-dev)
+          libarpack2-dev fonts-liberation2 fontconfig)
 
 install_missing() {
     local missing=() p
@@ -52,15 +54,15 @@ run_job() {
     echo "== dealgraph summary graphs/ai-2025.dot"
     "$dg" summary graphs/ai-2025.dot
     echo
-    # The picture docs/ shows (docs/render.md); byte-identical unless the
-    # ledger or the renderer changed.
-    echo "== dealgraph render graphs/ai-2025.dot -o docs/ai-2025.svg"
-    "$dg" render graphs/ai-2025.dot -o docs/ai-2025.svg
-    echo "render: docs/ai-2025.svg"
+    # Everything goes to out/: a run leaves the tracked files alone. The
+    # picture docs/ shows is regenerated on purpose (docs/render.md).
+    mkdir -p out
+    echo "== dealgraph render graphs/ai-2025.dot -o out/ai-2025.svg"
+    "$dg" render graphs/ai-2025.dot -o out/ai-2025.svg
+    echo "render: out/ai-2025.svg"
     echo
     # The whole analysis, as Markdown (with out/report.svg beside it) and
     # as one self-contained HTML page.
-    mkdir -p out
     echo "== dealgraph report graphs/ai-2025.dot -o out/report.md / out/report.html"
     "$dg" report graphs/ai-2025.dot --format md -o out/report.md
     "$dg" report graphs/ai-2025.dot --format html -o out/report.html 2>/dev/null
