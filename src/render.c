@@ -931,7 +931,19 @@ static void write_leg(const scene *s, dg_buf *b, size_t e)
         dg_buf_puts(b, ", deal ");
         put_esc(b, leg->deal);
     }
-    dg_buf_puts(b, "\"];\n");
+    /* the source, so a reader can check the figure from the picture, and
+     * a link to it where the ledger gives its address */
+    if (leg->source) {
+        dg_buf_puts(b, ". Source: ");
+        put_esc(b, leg->source);
+    }
+    dg_buf_puts(b, "\"");
+    if (leg->url) {
+        dg_buf_puts(b, ", URL=\"");
+        put_esc(b, leg->url);
+        dg_buf_puts(b, "\", target=\"_blank\"");
+    }
+    dg_buf_puts(b, "];\n");
 }
 
 /* The legend is rows of a two-column table: a bold heading, then the
