@@ -602,14 +602,7 @@ static json_t *loop_json(const dg_ledger *l, const dg_loop *r, dg_buf *b)
         json_t *legs = json_array();
         for (size_t k = 0; k < h->nlegs; k++) {
             const dg_leg *g = &l->legs[h->legs[k]];
-            json_array_append_new(
-                legs,
-                json_pack("{s:s?, s:s, s:o, s:b, s:s, s:o, s:I}", "deal",
-                          g->deal, "kind", dg_kind_name(g->kind), "amount",
-                          cli_json_money(g->amount), "upto", g->upto,
-                          "status", dg_status_name(g->status), "announced",
-                          cli_json_date(g->announced), "line",
-                          (json_int_t)g->line));
+            json_array_append_new(legs, cli_json_leg(g));
         }
         dg_buf_clear(b);
         dg_kinds_text(h->kinds, b);

@@ -568,3 +568,49 @@ bool cli_json_emit(json_t *doc, FILE *out)
     fputc('\n', out);
     return !ferror(out);
 }
+
+/* A text attribute as JSON: the string, or null when absent. */
+static json_t *text_or_null(const char *s)
+{
+    return s && s[0] ? json_string(s) : json_null();
+}
+
+json_t *cli_json_leg(const dg_leg *g)
+{
+    json_t *sup = json_array();
+    for (size_t k = 0; sup && k < g->nsupersedes; k++)
+        json_array_append_new(sup, json_string(g->supersedes[k]));
+    json_t *term;
+    if (g->term_months == DG_TERM_UNKNOWN)
+        term = json_string("unknown");
+    else if (g->term_months > 0)
+        term = json_integer(g->term_months);
+    else
+        term = json_null();
+    /* json_pack's "o" takes the references, also when it fails */
+    json_t *a = json_pack(
+        "{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:s, s:b, s:s, s:o, s:o, s:o}",
+        "deal", text_or_null(g->deal), "id", text_or_null(g->id), "kind",
+        dg_kind_name(g->kind), "amount", cli_json_money(g->amount),
+        "amount_low", cli_json_money(g->amount_low), "amount_high",
+        cli_json_money(g->amount_high), "estimate_by",
+        text_or_null(g->estimate_by), "per", dg_per_name(g->per), "upto",
+        g->upto, "status", dg_status_name(g->status), "announced",
+        cli_json_date(g->announced), "start", cli_json_date(g->start), "end",
+        cli_json_date(g->end));
+    json_t *b = json_pack(
+        "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I}", "term", term,
+        "funded", cli_json_money(g->funded), "funded_as_of",
+        cli_json_date(g->funded_as_of), "ended", cli_json_date(g->ended),
+        "ended_why", text_or_null(g->ended_why), "supersedes",
+        sup ? sup : json_null(), "source", text_or_null(g->source), "url",
+        text_or_null(g->url), "note", text_or_null(g->note), "line",
+        (json_int_t)g->line);
+    if (!a || !b || json_object_update(a, b) != 0) {
+        json_decref(a);
+        json_decref(b);
+        return NULL;
+    }
+    json_decref(b);
+    return a;
+}

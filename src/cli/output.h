@@ -97,6 +97,11 @@ json_t *cli_json_date(dg_date d);
  * runs out. */
 json_t *cli_json_text(const char *s);
 
+/* A leg as JSON, with every attribute a reader needs to cite and check it
+ * (source, url, note, per, upto, funded, ended, ...); absent ones null.
+ * New reference; NULL when memory runs out. */
+json_t *cli_json_leg(const dg_leg *g);
+
 /* Writes one CSV field, quoted (RFC 4180) when it holds a comma, a quote
  * or a line break. */
 void cli_csv_field(FILE *out, const char *v);
