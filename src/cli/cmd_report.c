@@ -80,6 +80,83 @@ static int render_svg(const dg_ledger *l, const cli_common *c, char **svg,
     return rc;
 }
 
+/* The numbered list of sources the report rests on: each distinct source
+ * (and address) of the legs that pass the filters, in file order, with
+ * the deals that cite it. */
+static void add_sources(cli_doc *d, const dg_ledger *l, const cli_common *c)
+{
+    size_t n = l->nlegs, count = 0;
+    size_t *first = malloc((n ? n : 1) * sizeof *first); /* leg -> number */
+    json_t *arr = d->json ? json_array() : NULL;
+    dg_buf deals;
+    dg_buf_init(&deals);
+    if (!first || (d->json && !arr)) {
+        d->oom = true;
+        goto done;
+    }
+    doc_heading(d, 2, "Sources");
+    for (size_t i = 0; i < n; i++) {
+        const dg_leg *g = &l->legs[i];
+        first[i] = SIZE_MAX;
+        if (!dg_filter_keep(&c->filter, g) || !g->source)
+            continue;
+        size_t same = SIZE_MAX;
+        for (size_t j = 0; j < i && same == SIZE_MAX; j++)
+            if (first[j] != SIZE_MAX && strcmp(l->legs[j].source, g->source) == 0 &&
+                ((!l->legs[j].url && !g->url) ||
+                 (l->legs[j].url && g->url &&
+                  strcmp(l->legs[j].url, g->url) == 0)))
+                same = j;
+        if (same != SIZE_MAX) {
+            first[i] = first[same];
+            continue;
+        }
+        first[i] = ++count;
+        /* the deals citing it, in file order */
+        dg_buf_clear(&deals);
+        for (size_t j = i; j < n; j++) {
+            const dg_leg *h = &l->legs[j];
+            if (!dg_filter_keep(&c->filter, h) || !h->source ||
+                strcmp(h->source, g->source) != 0 ||
+                (!h->url) != (!g->url) ||
+                (h->url && strcmp(h->url, g->url) != 0))
+                continue;
+            bool seen = false; /* a deal named once */
+            for (size_t k = i; h->deal && k < j && !seen; k++)
+                seen = first[k] == count && l->legs[k].deal &&
+                       strcmp(l->legs[k].deal, h->deal) == 0;
+            if (seen)
+                continue;
+            if (h->deal)
+                dg_buf_printf(&deals, "%s%s", deals.len ? ", " : "", h->deal);
+            else
+                dg_buf_printf(&deals, "%sline %ld", deals.len ? ", " : "",
+                              h->line);
+        }
+        doc_note(d, "[%zu] %s%s%s (%s)", count, g->source,
+                 g->url ? " " : "", g->url ? g->url : "",
+                 deals.data ? deals.data : "");
+        if (arr)
+            json_array_append_new(
+                arr, json_pack("{s:I, s:s, s:o, s:s}", "n", (json_int_t)count,
+                               "source", g->source, "url",
+                               g->url ? json_string(g->url) : json_null(),
+                               "cited_by", deals.data ? deals.data : ""));
+    }
+    if (!count)
+        doc_para(d, "No leg that passes the filters names a source (lint "
+                    "--strict requires one on every leg).");
+    if (deals.oom)
+        d->oom = true;
+    if (arr && json_object_set_new(d->json, "sources", arr) != 0)
+        d->oom = true;
+    arr = NULL;
+done:
+    json_decref(arr);
+    dg_buf_finish(&deals);
+    free(first);
+}
+
 static const char *title_of(const dg_ledger *l)
 {
     return l->title ? l->title : dg_basename(l->path);
@@ -152,6 +229,7 @@ static int report_document(cli_doc *d, const dg_ledger *l,
     if (d->json && json_object_set_new(d->json, "diagram",
                                        cli_json_text(beside)) != 0)
         d->oom = true;
+    add_sources(d, l, c);
     doc_para(d, "Methods, formulas and sources: docs/methods.md of dealgraph. "
                 "Every figure can be reproduced with the dealgraph command "
                 "named in its section.");
