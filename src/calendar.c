@@ -79,7 +79,8 @@ static size_t pair_index(const dg_calendar *f, size_t from, size_t to)
     return f->npairs;
 }
 
-const dg_calendar_pair *dg_calendar_find(const dg_calendar *f, size_t from, size_t to)
+const dg_calendar_pair *dg_calendar_find(const dg_calendar *f, size_t from,
+                                         size_t to)
 {
     size_t k = pair_index(f, from, to);
     return k < f->npairs ? &f->pairs[k] : NULL;

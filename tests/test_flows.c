@@ -439,7 +439,7 @@ Test(calendar, the_default_spans_at_most_fifty_years)
     dg_ledger_destroy(l);
 }
 
-/* ---- the command ---------------------------------------------------------- */
+/* ---- the command --------------------------------------------------------- */
 
 /* A small ledger for the command's exact text. By hand:
  *   P  A -> B 24 over Jul 2026 + 24 months, even: 1 a month: 2026 6,
@@ -661,6 +661,37 @@ Test(flows_cli, focus_puts_a_companys_rows_first)
     run_free(&r);
 }
 
+Test(flows_cli, the_leg_view_says_how_each_leg_is_scheduled)
+{
+    char *path = mini_path();
+    const char *a[] = {"flows", path, "--by", "leg", "--years", "2026-2027",
+                       NULL};
+    run_result r = run_cli(a, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    /* R: no period; T: undisclosed; Q: equity without a period, one-off;
+     * S: 2 a year, neither end nor term: its 12 months, 2027 */
+    cr_expect(strstr(r.out, "\nA     C   chips     R        5         $10B  "
+                            "                                     no delivery "
+                            "period\n") != NULL,
+              "%s", r.out);
+    cr_expect(strstr(r.out, "  undisclosed\n") != NULL);
+    cr_expect(strstr(r.out, "  one-off\n") != NULL);
+    cr_expect(strstr(r.out, "$2B              12 months only\n") != NULL);
+    run_free(&r);
+    /* HTML without a focus says why there is no chart */
+    char *nf = temp_file("nf.dot", "digraph {\n  A -> B [kind=\"cloud\", "
+                                   "amount=\"1B\", start=\"2026\", "
+                                   "end=\"2026\", status=\"definitive\", "
+                                   "announced=\"2025\"];\n}\n");
+    const char *b[] = {"flows", nf, "--format", "html", NULL};
+    r = run_cli(b, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "No chart: the ledger names no focal company") !=
+              NULL);
+    cr_expect(strstr(r.out, "<svg xmlns") == NULL);
+    run_free(&r);
+}
+
 Test(flows_cli, the_toy_ledger_in_text)
 {
     char *path = temp_file("toy.dot", toy);
@@ -676,6 +707,21 @@ Test(flows_cli, the_toy_ledger_in_text)
     cr_expect(strstr(r.out, "  1 leg has no disclosed amount and is in no "
                             "year: L -> N chips (deal J, line 17).\n") !=
               NULL);
+    run_free(&r);
+    /* the chart starts in 2026, the first year L pays (B 30 + D 10): the
+     * calendar's 2024 and 2025 hold nothing of L's; three payees, by
+     * their sums over 2024-2031: O 346.25, N 292, M 120 */
+    const char *b[] = {"flows", path, "--format", "svg", NULL};
+    r = run_cli(b, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, ">2025</text>") == NULL);
+    cr_expect(strstr(r.out, ">2026</text>") != NULL);
+    cr_expect(strstr(r.out, ">2031</text>") != NULL);
+    const char *o = strstr(r.out, "data-name=\"O\""),
+               *n = strstr(r.out, "data-name=\"N\""),
+               *m = strstr(r.out, "data-name=\"M\"");
+    cr_expect(o && n && m && o < n && n < m, "O, N, M");
+    cr_expect(strstr(r.out, "<title>O, 2029: $66.25B</title>") != NULL);
     run_free(&r);
 }
 

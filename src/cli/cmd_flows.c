@@ -52,12 +52,14 @@ static bool parse_years(const char *cmd, const cli_option *o, const char *arg,
                         void *dst)
 {
     flows_years *y = dst;
-    int a, b;
+    int a = 0, b = -1;
     size_t n = strlen(arg);
-    bool form = (n == 4 && four_digits(arg, &a) && (b = a, true)) ||
-                (n == 9 && arg[4] == '-' && four_digits(arg, &a) &&
-                 four_digits(arg + 5, &b));
-    if (!form || b < a) {
+    if (n == 4 && four_digits(arg, &a))
+        b = a; /* one year */
+    else if (!(n == 9 && arg[4] == '-' && four_digits(arg, &a) &&
+               four_digits(arg + 5, &b)))
+        b = -1;
+    if (b < a) { /* not the form, or running backwards */
         cli_error("%s: --%s '%s' is not a range of years; write FIRST-LAST, "
                   "e.g. 2026-2031",
                   cmd, o->name, arg);
@@ -528,10 +530,11 @@ static void left_out_notes(cli_doc *d, const dg_ledger *l,
             dg_buf_printf(&b, "; and %zu more (--by leg lists them)",
                           named - NAMED_UNDISCLOSED);
         size_t u = f->undisclosed_legs;
-        doc_note(d, "%zu leg%s no %s amount and %s in no year: %s.", u,
+        doc_note(d, "%zu leg%s %s and %s in no year: %s.", u,
                  u == 1 ? " has" : "s have",
-                 c->filter.amounts == DG_AMOUNTS_DISCLOSED ? "disclosed"
-                                                           : "estimated",
+                 c->filter.amounts == DG_AMOUNTS_DISCLOSED
+                     ? "no disclosed amount"
+                     : "neither a disclosed amount nor an estimate range",
                  u == 1 ? "is" : "are", b.data ? b.data : "");
         if (ranged && c->filter.amounts == DG_AMOUNTS_DISCLOSED)
             doc_note(d, "%zu of them carr%s a published estimate range: "
@@ -583,7 +586,7 @@ static void left_out_notes(cli_doc *d, const dg_ledger *l,
     dg_buf_finish(&b);
 }
 
-/* ---- JSON ----------------------------------------------------------------- */
+/* ---- JSON --------------------------------------------------------------- */
 
 static json_t *money_array(const double *v, size_t n)
 {
@@ -601,7 +604,8 @@ static json_t *flows_json(const dg_ledger *l, const dg_calendar *f,
     json_t *years = json_array(), *companies = json_array(),
            *pairs = json_array(), *legs = json_array();
     for (size_t y = 0; years && y < f->nyears; y++)
-        json_array_append_new(years, json_integer(f->first_year + (json_int_t)y));
+        json_array_append_new(years,
+                              json_integer(f->first_year + (json_int_t)y));
 
     /* companies with a leg, by name */
     size_t *ord = malloc((l->ncompanies ? l->ncompanies : 1) * sizeof *ord);
@@ -795,7 +799,12 @@ static int flows_build(cli_doc *d, const dg_ledger *l, const cli_common *c,
             leg_table(d, l, &f, &ord, people);
     }
 
-    if (focus != SIZE_MAX) {
+    if (focus == SIZE_MAX) {
+        doc_only(d, DOC_HTML);
+        doc_para(d, "No chart: the ledger names no focal company (give "
+                    "--focus NAME to draw one's payments per year).");
+        doc_only(d, 0);
+    } else {
         size_t svglen = 0;
         char *svg = flows_chart_svg(l, &f, focus, &svglen);
         char caption[256];

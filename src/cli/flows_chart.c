@@ -84,6 +84,11 @@ char *flows_chart_svg(const dg_ledger *l, const dg_calendar *f, size_t focus,
         if (sum > 0.005)
             payees[np++] = (payee){p, sum, k};
     }
+    /* the years drawn: from the first in which the focus pays something
+     * (the years before hold nothing of its) to the calendar's last */
+    size_t y0 = 0;
+    while (y0 + 1 < ny && !(f->companies[focus].out[y0] > 0.005))
+        y0++;
     size_t ns = 0;
     if (ok) {
         qsort(payees, np, sizeof *payees, by_sum);
@@ -91,7 +96,7 @@ char *flows_chart_svg(const dg_ledger *l, const dg_calendar *f, size_t focus,
         size_t apart = np <= FLOWS_CHART_SERIES + 1 ? np : FLOWS_CHART_SERIES;
         for (; ns < apart; ns++)
             series[ns] = (chart_series){l->companies[payees[ns].pair->to].name,
-                                        payees[ns].pair->by_year};
+                                        payees[ns].pair->by_year + y0};
         if (apart < np) {
             for (size_t k = apart; k < np; k++)
                 for (size_t y = 0; y < ny; y++)
@@ -99,7 +104,7 @@ char *flows_chart_svg(const dg_ledger *l, const dg_calendar *f, size_t focus,
             char t[48];
             snprintf(t, sizeof t, "%zu others", np - apart);
             ok = (others_name = strdup(t)) != NULL;
-            series[ns++] = (chart_series){others_name, others};
+            series[ns++] = (chart_series){others_name, others + y0};
         }
     }
     if (ok) {
@@ -113,8 +118,9 @@ char *flows_chart_svg(const dg_ledger *l, const dg_calendar *f, size_t focus,
         ok = ok && !note.oom;
     }
     if (ok) {
-        chart c = {title,  (const char *const *)labels, ny, series, ns,
-                   CHART_MONEY, true, note.data};
+        const char *const *x = (const char *const *)labels + y0;
+        chart c = {title,  x,    ny - y0,  series,
+                   ns,     CHART_MONEY, true, note.data};
         svg = chart_svg(&c, len);
     }
     for (size_t y = 0; labels && y < ny; y++)
