@@ -37,7 +37,11 @@ static uint64_t next(void)
     return state * 2685821657736338717ULL;
 }
 
-static double uniform(void) { return (double)(next() >> 11) / 9007199254740992.0; }
+/* [0, 1): the top 53 bits over 2^53 */
+static double uniform(void)
+{
+    return (double)(next() >> 11) / 9007199254740992.0;
+}
 static int pick(int n) { return (int)(uniform() * n); }
 
 static dg_date month_date(int index) /* year * 12 + month - 1 */
@@ -155,14 +159,17 @@ static int write_dot(const dg_ledger *l, const char *path)
         fprintf(f, "  \"%s\" -> \"%s\" [kind=\"%s\", status=\"definitive\", "
                    "announced=\"%s\", deal=\"%s\"",
                 l->companies[g->from].name, l->companies[g->to].name,
-                dg_kind_name(g->kind), dg_date_format(g->announced, d, sizeof d),
-                g->deal);
+                dg_kind_name(g->kind),
+                dg_date_format(g->announced, d, sizeof d), g->deal);
         if (dg_has(g->amount))
-            fprintf(f, ", amount=\"%s\"", dg_money_exact(g->amount, m, sizeof m));
+            fprintf(f, ", amount=\"%s\"",
+                    dg_money_exact(g->amount, m, sizeof m));
         if (g->per != DG_PER_TOTAL)
-            fprintf(f, ", per=\"%s\"", g->per == DG_PER_YEAR ? "year" : "month");
+            fprintf(f, ", per=\"%s\"",
+                    g->per == DG_PER_YEAR ? "year" : "month");
         if (dg_date_valid(g->start))
-            fprintf(f, ", start=\"%s\"", dg_date_format(g->start, d, sizeof d));
+            fprintf(f, ", start=\"%s\"",
+                    dg_date_format(g->start, d, sizeof d));
         if (dg_date_valid(g->end))
             fprintf(f, ", end=\"%s\"", dg_date_format(g->end, d, sizeof d));
         if (g->term_months > 0)
