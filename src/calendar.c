@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The most years a calendar spans: a range is refused beyond it. */
-#define MAX_YEARS 200
+#define MAX_YEARS DG_CALENDAR_MAX_YEARS
 
 void dg_calendar_options_init(dg_calendar_options *o)
 {
@@ -30,6 +29,7 @@ void dg_calendar_finish(dg_calendar *f)
         free(f->companies[k].out);
     }
     free(f->legs);
+    free(f->total);
     free(f->pairs);
     free(f->companies);
     free(f->rank);
@@ -79,7 +79,8 @@ static size_t pair_index(const dg_calendar *f, size_t from, size_t to)
     return f->npairs;
 }
 
-const dg_calendar_pair *dg_calendar_find(const dg_calendar *f, size_t from, size_t to)
+const dg_calendar_pair *dg_calendar_find(const dg_calendar *f, size_t from,
+                                         size_t to)
 {
     size_t k = pair_index(f, from, to);
     return k < f->npairs ? &f->pairs[k] : NULL;
@@ -103,8 +104,8 @@ static void default_years(const dg_ledger *l, const dg_calendar_options *opt,
         ref = earliest ? earliest : 2000;
     *first = earliest && earliest < ref ? earliest : ref;
     *last = ref + 5;
-    if (*last - *first + 1 > MAX_YEARS)
-        *first = *last - MAX_YEARS + 1;
+    if (*last - *first + 1 > DG_CALENDAR_DEFAULT_YEARS)
+        *first = *last - DG_CALENDAR_DEFAULT_YEARS + 1;
 }
 
 int dg_calendar_compute(const dg_ledger *l, const dg_calendar_options *opt,
@@ -116,16 +117,22 @@ int dg_calendar_compute(const dg_ledger *l, const dg_calendar_options *opt,
         dg_calendar_options_init(&defaults);
         opt = &defaults;
     }
-    if (opt->first_year || opt->last_year) {
-        if (opt->last_year < opt->first_year ||
-            opt->last_year - opt->first_year + 1 > MAX_YEARS) {
+    bool given = opt->first_year || opt->last_year;
+    if (given) {
+        const char *why = NULL;
+        if (opt->first_year < 1900 || opt->last_year > 2999 ||
+            opt->last_year < 1900 || opt->first_year > 2999)
+            why = "lie outside 1900-2999";
+        else if (opt->last_year < opt->first_year)
+            why = "run backwards";
+        else if (opt->last_year - opt->first_year + 1 > MAX_YEARS)
+            why = "are too many";
+        if (why) {
             int rc = dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
                                   "the years %d-%d %s; give a range of at "
-                                  "most %d years that runs forward",
-                                  opt->first_year, opt->last_year,
-                                  opt->last_year < opt->first_year
-                                      ? "run backwards"
-                                      : "are too many",
+                                  "most %d years from 1900 to 2999 that "
+                                  "runs forward",
+                                  opt->first_year, opt->last_year, why,
                                   MAX_YEARS);
             return rc == DG_OK ? DG_EUSAGE : rc;
         }
@@ -144,9 +151,10 @@ int dg_calendar_compute(const dg_ledger *l, const dg_calendar_options *opt,
         goto done;
     dg_name_order(l, order, out->rank);
 
-    /* The first pass finds the years: the earliest scheduled month. */
+    /* Without years given, a first pass finds the earliest scheduled
+     * month. */
     int earliest = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; !given && i < n; i++) {
         const dg_leg *g = &l->legs[i];
         if (!dg_filter_keep(&opt->filter, g))
             continue;
@@ -159,7 +167,7 @@ int dg_calendar_compute(const dg_ledger *l, const dg_calendar_options *opt,
                 earliest = y;
         }
     }
-    if (opt->first_year || opt->last_year) {
+    if (given) {
         out->first_year = opt->first_year;
         out->last_year = opt->last_year;
     } else {
@@ -167,6 +175,9 @@ int dg_calendar_compute(const dg_ledger *l, const dg_calendar_options *opt,
     }
     size_t ny = (size_t)(out->last_year - out->first_year + 1);
     out->nyears = ny;
+    out->total = calloc(ny, sizeof(double));
+    if (!out->total)
+        goto done;
     for (size_t c = 0; c < nc; c++) {
         out->companies[c].in = calloc(ny, sizeof(double));
         out->companies[c].out = calloc(ny, sizeof(double));
@@ -196,30 +207,51 @@ int dg_calendar_compute(const dg_ledger *l, const dg_calendar_options *opt,
                              g->to};
         dg_calendar_company *fc = &out->companies[g->from];
         dg_calendar_company *tc = &out->companies[g->to];
+        fc->legs_out++;
+        tc->legs_in++;
         if (s.state == DG_SCHED_UNDISCLOSED) {
             fc->undisclosed_out++;
             tc->undisclosed_in++;
+            out->undisclosed_legs++;
             continue;
         }
         if (s.state == DG_SCHED_UNSCHEDULED) {
             fc->unscheduled_out += s.amount;
             tc->unscheduled_in += s.amount;
+            fc->unscheduled_legs_out++;
+            tc->unscheduled_legs_in++;
+            out->unscheduled += s.amount;
+            out->unscheduled_legs++;
             continue;
         }
         if (s.state != DG_SCHED_SCHEDULED) {
             out->invalid_legs++;
             continue;
         }
+        out->scheduled_legs++;
+        out->one_off_legs += s.one_off;
+        if (s.term_unknown) {
+            fc->term_unknown_out++;
+            tc->term_unknown_in++;
+            out->term_unknown_legs++;
+        }
         fl->by_year = calloc(ny, sizeof(double));
         if (!fl->by_year)
             goto done;
         fl->before = dg_schedule_months(&s, INT32_MIN / 2, from_month);
         fl->after = dg_schedule_months(&s, to_month, INT32_MAX / 2);
+        fc->before_out += fl->before;
+        tc->before_in += fl->before;
+        out->before += fl->before;
+        fc->after_out += fl->after;
+        tc->after_in += fl->after;
+        out->after += fl->after;
         for (size_t y = 0; y < ny; y++) {
             double v = dg_schedule_year(&s, out->first_year + (int)y);
             fl->by_year[y] = v;
             fc->out[y] += v;
             tc->in[y] += v;
+            out->total[y] += v;
         }
     }
 

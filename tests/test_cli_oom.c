@@ -365,6 +365,17 @@ SCENARIO(check_json_baseline, {"check", "--format", "json", "--no-new-loops",
                                "@A", "--max-fci", "0.1", "@V", NULL})
 SCENARIO(diff_text, {"diff", "@A", "@V", NULL})
 SCENARIO(diff_json, {"diff", "--format", "json", "@A", "@V", NULL})
+SCENARIO(flows_text, {"flows", "@V", NULL})
+SCENARIO(flows_text_notes, {"flows", "--by", "pair", "@C", NULL})
+SCENARIO(flows_leg_csv_file, {"flows", "--by", "leg", "--format", "csv",
+                              "-o", "@/f.csv", "@C", NULL},
+         {"f.csv"})
+SCENARIO(flows_json, {"flows", "--format", "json", "--years", "2025-2027",
+                      "@C", NULL})
+SCENARIO(flows_svg, {"flows", "--format", "svg", "@V", NULL})
+SCENARIO(flows_html_file, {"flows", "--format", "html", "-o", "@/f.html",
+                           "@V", NULL},
+         {"f.html"})
 SCENARIO(report_md_files, {"report", "--format", "md", "-o", "@/r.md", "@V",
                            NULL},
          {"r.md", "r.svg"}, true)

@@ -316,6 +316,20 @@ Test(json, stress_output_has_exactly_the_documented_fields)
     free(path);
 }
 
+Test(json, flows_output_has_exactly_the_documented_fields)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    paths seen = {0};
+    const char *a[] = {"flows", "--format", "json", path, NULL};
+    collect(a, &seen);
+    const char *b[] = {"flows", "--format", "json", "--years", "2026-2028",
+                       "--by", "leg", "--amounts", "mid", path, NULL};
+    collect(b, &seen);
+    expect_contract("flows", &seen);
+    free_paths(&seen);
+    free(path);
+}
+
 Test(json, report_output_nests_the_documented_sections)
 {
     char *path = src_path("graphs/ai-2025.dot");

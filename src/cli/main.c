@@ -18,6 +18,7 @@ extern const cli_command cli_cmd_check;
 extern const cli_command cli_cmd_diff;
 extern const cli_command cli_cmd_report;
 extern const cli_command cli_cmd_timeline;
+extern const cli_command cli_cmd_flows;
 
 const cli_command *const cli_commands[] = {
     &cli_cmd_lint,
@@ -29,6 +30,7 @@ const cli_command *const cli_commands[] = {
     &cli_cmd_check,
     &cli_cmd_diff,
     &cli_cmd_timeline,
+    &cli_cmd_flows,
     &cli_cmd_report,
     /* @commands */
 };
