@@ -727,7 +727,8 @@ int dg_yearly_compute(const dg_ledger *l, size_t focus,
                 r->ledger_share = (dg_figure){
                     (p ? p->by_year[ci] : 0.0) / T,
                     DG_RESTS_BALANCING | left_bits(&pl),
-                    bound_of(any_left(&pl), false)};
+                    /* money left out would change both sides */
+                    any_left(&pl) ? DG_BOUND_EITHER : DG_BOUND_EXACT};
             else
                 r->ledger_share = na(DG_RESTS_BALANCING | DG_RESTS_NO_BASE);
         }
