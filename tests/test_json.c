@@ -284,9 +284,19 @@ Test(json, exposure_output_has_exactly_the_documented_fields)
 {
     char *path = src_path("graphs/ai-2025.dot");
     paths seen = {0};
+    /* by year (the default), one year and several */
     const char *a[] = {"exposure", "--format", "json", path, NULL};
     collect(a, &seen);
+    const char *b[] = {"exposure", "--format", "json", "--years",
+                       "2025-2027", path, NULL};
+    collect(b, &seen);
     expect_contract("exposure", &seen);
+    free_paths(&seen);
+    /* amounts added as given: a section of its own */
+    const char *c[] = {"exposure", "--format", "json", "--basis", "total",
+                       path, NULL};
+    collect(c, &seen);
+    expect_contract("exposure --basis total", &seen);
     free_paths(&seen);
     free(path);
 }
