@@ -475,3 +475,389 @@ Test(yearly, names_of_what_a_figure_rests_on)
     cr_expect_null(dg_rests_name(3u));
     cr_expect_str_eq(dg_bound_name(DG_BOUND_CEILING), "ceiling");
 }
+
+/* ---- the command ------------------------------------------------------------------- */
+
+TestSuite(yearly_cli);
+
+static run_result exposure(const char *const *args)
+{
+    const char *argv[20] = {"exposure"};
+    size_t n = 1;
+    for (; args[n - 1] && n < 19; n++)
+        argv[n] = args[n - 1];
+    argv[n] = NULL;
+    return run_cli(argv, NULL);
+}
+
+/* The cells of a text table's line: runs of two or more blanks separate
+ * them (a cell such as "no revenue figure" holds single blanks). */
+static size_t cells(const char *line, char out[][64], size_t max)
+{
+    size_t n = 0;
+    const char *p = line;
+    while (*p == ' ')
+        p++;
+    while (*p && *p != '\n' && n < max) {
+        size_t k = 0;
+        while (*p && *p != '\n' && !(p[0] == ' ' && p[1] == ' ') &&
+               !(p[0] == ' ' && (p[1] == '\n' || !p[1])) && k < 63)
+            out[n][k++] = *p++;
+        out[n++][k] = '\0';
+        while (*p == ' ')
+            p++;
+    }
+    return n;
+}
+
+/* `text` with the wrapped lines of its notes joined (in place): a note's
+ * continuation lines start with four blanks. */
+static char *unwrap(char *text)
+{
+    char *w = text;
+    for (const char *p = text; *p; p++) {
+        if (p[0] == '\n' && strncmp(p + 1, "    ", 4) == 0 && p[5] != ' ') {
+            *w++ = ' ';
+            p += 4;
+            continue;
+        }
+        *w++ = *p;
+    }
+    *w = '\0';
+    return text;
+}
+
+/* The line of `text` that starts with `start` followed by two blanks (a
+ * table row of that company), after `after`. */
+static const char *table_row(const char *text, const char *after,
+                             const char *start)
+{
+    const char *p = strstr(text, after);
+    cr_assert(p, "no \"%s\" in:\n%s", after, text);
+    char want[128];
+    snprintf(want, sizeof want, "\n%s  ", start);
+    p = strstr(p, want);
+    cr_assert(p, "no row %s after \"%s\" in:\n%s", start, after, text);
+    return p + 1;
+}
+
+static void expect_cells(const char *line, const char *const *want, size_t n)
+{
+    char got[16][64];
+    size_t k = cells(line, got, 16);
+    cr_assert_eq(k, n, "%zu cells in \"%.*s\"", k, (int)strcspn(line, "\n"),
+                 line);
+    for (size_t i = 0; i < n; i++)
+        cr_expect_str_eq(got[i], want[i], "cell %zu of \"%.*s\"", i,
+                         (int)strcspn(line, "\n"), line);
+}
+
+/* The REFERENCE-VALUES figures for 2027 as the table prints them: O 75%
+ * of its revenue and a 10% customer; M at least 20% (G has no period);
+ * N at least 8% (J undisclosed), not a 10% customer; S n/a, no revenue
+ * figure. Backlog O 69.0%, M 61.7%; ledger shares on the balancing
+ * assumption, in the column named so. */
+Test(yearly_cli, the_toy_in_2027)
+{
+    char *path = temp_file("toy.dot", toy);
+    const char *a[] = {path, "--year", "2027", NULL};
+    run_result r = exposure(a);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect_str_eq(first_line(r.out), "Exposure to L in 2027");
+    const char *dep = "Revenue dependence on L in 2027";
+    expect_cells(table_row(r.out, dep, "company"),
+                 (const char *[]){"company", "paid by L", "revenue", "basis",
+                                  "dependence", "10% customer",
+                                  "backlog share",
+                                  "ledger share (balancing)"},
+                 8);
+    expect_cells(table_row(r.out, dep, "O"),
+                 (const char *[]){"O", "$75B", "$100B", "actual", "75.0%",
+                                  "yes", "69.0%", "100.0%"},
+                 8);
+    expect_cells(table_row(r.out, dep, "M"),
+                 (const char *[]){"M", "$60B", "$300B", "actual", ">=20.0%",
+                                  "yes", "61.7%", "~100.0%"},
+                 8);
+    expect_cells(table_row(r.out, dep, "N"),
+                 (const char *[]){"N", "$20B", "$250B", "actual", ">=8.0%",
+                                  "no", "n/a", "~100.0%"},
+                 8);
+    /* S: L pays it nothing, and it has no revenue figure: n/a, never 0 */
+    expect_cells(table_row(r.out, dep, "S"),
+                 (const char *[]){"S", "$0", "no revenue figure", "n/a",
+                                  "n/a", "0.0%"},
+                 6);
+    /* the rows by dependence: O, M, N, then S (n/a) */
+    cr_expect(strstr(r.out, "\nO  ") < strstr(r.out, "\nM  ") &&
+              strstr(r.out, "\nM  ") < strstr(r.out, "\nN  ") &&
+              strstr(r.out, "\nN  ") < strstr(r.out, "\nS  "));
+    cr_expect(strstr(r.out, "coverage (revenue / payments): <=19.4% (an "
+                            "upper bound: the payments are a floor)"),
+              "%s", r.out);
+    cr_expect(strstr(r.out, "funding gap (payments - revenue - funding): "
+                            ">=$125B\n"),
+              "%s", r.out);
+    cr_expect(strstr(r.out, "cumulative gap 2026-2027: >=$115B\n"), "%s",
+              r.out);
+    cr_expect(strstr(r.out, "$155B, a floor: 1 undisclosed leg and $250B "
+                            "without a delivery period out of it are in no "
+                            "year"),
+              "%s", r.out);
+    expect_cells(table_row(r.out, "Per pair, all years", "N"),
+                 (const char *[]){"N", "L", "$30B", "$292B", "<=10.3%"}, 5);
+    /* the notes name what each figure lacks or rests on */
+    unwrap(r.out);
+    cr_expect(strstr(r.out, "No revenue figure for 2027, so its revenue "
+                            "dependence is n/a and the network measures take "
+                            "its outside inflow from the balancing term"),
+              "%s", r.out);
+    cr_expect(strstr(r.out, "N -> L vendor financing ratio: an upper bound: "
+                            "purchases leave out 1 undisclosed leg."),
+              "%s", r.out);
+    cr_expect(strstr(r.out, "M: the backlog share counts $250B without a "
+                            "delivery period whole"),
+              "%s", r.out);
+    run_free(&r);
+}
+
+/* The same figures in JSON, to 1e-7, with what they rest on. */
+Test(yearly_cli, the_toy_in_json)
+{
+    char *path = temp_file("toy.dot", toy);
+    const char *a[] = {path, "--year", "2027", "--format", "json", NULL};
+    run_result r = exposure(a);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_error_t err;
+    json_t *doc = json_loads(r.out, 0, &err);
+    cr_assert(doc, "not JSON: %s", err.text);
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "basis")),
+                     "year");
+    json_t *y = json_array_get(json_object_get(doc, "years"), 0);
+    cr_expect_eq(json_integer_value(json_object_get(y, "year")), 2027);
+    json_t *cs = json_object_get(y, "companies");
+    /* the focus, then O, M, N, S */
+    json_t *n = json_array_get(cs, 3);
+    cr_expect_str_eq(json_string_value(json_object_get(n, "name")), "N");
+    json_t *dep = json_object_get(n, "dependence");
+    assert_ratio(json_real_value(json_object_get(dep, "value")), 0.08);
+    cr_expect_str_eq(json_string_value(json_object_get(dep, "bound")),
+                     "floor");
+    cr_expect_str_eq(
+        json_string_value(json_array_get(json_object_get(dep, "rests"), 1)),
+        "undisclosed");
+    cr_expect(json_is_false(json_object_get(n, "customer_10pct")));
+    json_t *s = json_array_get(cs, 4);
+    cr_expect(json_is_null(json_object_get(json_object_get(s, "dependence"),
+                                           "value")));
+    cr_expect_str_eq(json_string_value(json_array_get(
+                         json_object_get(json_object_get(s, "dependence"),
+                                         "rests"),
+                         0)),
+                     "no_revenue");
+    cr_expect(json_is_null(json_object_get(s, "customer_10pct")));
+    json_t *f = json_object_get(y, "focus");
+    assert_ratio(json_real_value(json_object_get(
+                     json_object_get(f, "coverage"), "value")),
+                 0.1935484);
+    assert_money(json_real_value(json_object_get(
+                     json_object_get(f, "cumulative_gap"), "value")),
+                 115 B);
+    json_t *pair = json_array_get(json_object_get(doc, "vendor_pairs"), 1);
+    cr_expect_str_eq(json_string_value(json_object_get(pair, "supplier")),
+                     "N");
+    assert_ratio(json_real_value(json_object_get(
+                     json_object_get(pair, "ratio"), "value")),
+                 0.1027397);
+    cr_expect_str_eq(json_string_value(json_object_get(
+                         json_object_get(pair, "ratio"), "bound")),
+                     "ceiling");
+    json_t *m = json_array_get(json_object_get(doc, "backlog"), 0);
+    cr_expect_str_eq(json_string_value(json_object_get(m, "name")), "M");
+    assert_ratio(json_real_value(json_object_get(
+                     json_object_get(m, "share"), "value")),
+                 0.6166667);
+    json_decref(doc);
+    run_free(&r);
+}
+
+/* One column per year: 2026 and 2027 of the focus's figures (the gap
+ * -10, 125, cumulative -10, 115; coverage 20/40 = 50% and 30/155). */
+Test(yearly_cli, one_column_per_year)
+{
+    char *path = temp_file("toy.dot", toy);
+    const char *a[] = {path, "--years", "2026-2027", NULL};
+    run_result r = exposure(a);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect_str_eq(first_line(r.out), "Exposure to L, 2026-2027");
+    const char *gap = "L's coverage and funding gap";
+    expect_cells(table_row(r.out, gap, "coverage"),
+                 (const char *[]){"coverage", "<=50.0%", "<=19.4%"}, 3);
+    expect_cells(table_row(r.out, gap, "funding gap"),
+                 (const char *[]){"funding gap", ">=-$10B", ">=$125B"}, 3);
+    expect_cells(table_row(r.out, gap, "cumulative gap"),
+                 (const char *[]){"cumulative gap", ">=-$10B", ">=$115B"},
+                 3);
+    expect_cells(table_row(r.out, "Revenue dependence on L", "O"),
+                 (const char *[]){"O", "n/a", "75.0%"}, 3);
+    run_free(&r);
+}
+
+/* The default year is the ledger's as_of's (2026 for the toy), and says
+ * so; --as-of moves it. */
+Test(yearly_cli, the_default_year_and_where_it_comes_from)
+{
+    char *path = temp_file("toy.dot", toy);
+    const char *a[] = {path, NULL};
+    run_result r = exposure(a);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect_str_eq(first_line(r.out), "Exposure to L in 2026");
+    cr_expect(strstr(r.out, "2026 is the year of the ledger's as_of "
+                            "(2026-06-30)"),
+              "%s", r.out);
+    run_free(&r);
+    const char *b[] = {path, "--as-of", "2027-03-31", NULL};
+    r = exposure(b);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect_str_eq(first_line(r.out), "Exposure to L in 2027");
+    cr_expect(strstr(r.out, "2027 is the year of --as-of (2027-03-31)"), "%s",
+              r.out);
+    run_free(&r);
+}
+
+/* The issue's test: on the shipped ledger in 2027, every company without a
+ * revenue figure shows n/a with the reason beside it, never a number; the
+ * balancing assumption appears only where named. */
+Test(yearly_cli, the_shipped_ledger_in_2027_shows_no_dependence_from_balancing)
+{
+    char *path = src_path("graphs/ai-2025.dot");
+    const char *a[] = {path, "--year", "2027", NULL};
+    run_result r = exposure(a);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *t = strstr(r.out, "Revenue dependence on OpenAI in 2027");
+    cr_assert(t, "%s", r.out);
+    const char *line = strstr(t, "\n---");
+    cr_assert(line);
+    line = strchr(line + 1, '\n') + 1;
+    size_t rows = 0;
+    for (; *line && *line != '\n'; line = strchr(line, '\n') + 1) {
+        char c[16][64];
+        size_t n = cells(line, c, 16);
+        /* a row without revenue: paid, "no revenue figure", "n/a", no
+         * 10% flag, backlog, ledger share */
+        bool no_revenue = false;
+        for (size_t k = 0; k < n; k++)
+            no_revenue = no_revenue || strcmp(c[k], "no revenue figure") == 0;
+        if (no_revenue) {
+            cr_expect_str_eq(c[3], "n/a", "%.*s", (int)strcspn(line, "\n"),
+                             line);
+            cr_expect_eq(n, 6, "%.*s", (int)strcspn(line, "\n"), line);
+        }
+        rows++;
+    }
+    cr_expect_eq(rows, 22, "every company but the focus");
+    cr_expect(strstr(r.out, "ledger share (balancing)"));
+    unwrap(r.out);
+    cr_expect(strstr(r.out, "No revenue figure for 2027, so their revenue "
+                            "dependence is n/a"));
+    run_free(&r);
+    free(path);
+}
+
+/* A year whose flows pass money round with nothing from outside: the
+ * command still succeeds, and the network section says why it is n/a. */
+Test(yearly_cli, a_singular_year_is_said_not_failed)
+{
+    char *path = temp_file(
+        "loop.dot",
+        "digraph {\n  graph [focus=\"A\"];\n  A;\n  B;\n"
+        "  A -> B [kind=\"cloud\", amount=\"10B\", per=\"year\", "
+        "start=\"2027\", end=\"2027\", status=\"definitive\", "
+        "announced=\"2026\"];\n"
+        "  B -> A [kind=\"cloud\", amount=\"10B\", per=\"year\", "
+        "start=\"2027\", end=\"2027\", status=\"definitive\", "
+        "announced=\"2026\"];\n}\n");
+    const char *a[] = {path, "--year", "2027", NULL};
+    run_result r = exposure(a);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "Network measures on 2027's flows\nn/a: "
+                            "singular system: A, B pass money round"),
+              "%s", r.out);
+    run_free(&r);
+}
+
+static void expect_usage(const char *const *args, const char *line)
+{
+    run_result r = exposure(args);
+    cr_expect_eq(r.status, 2, "exit %d, stderr: %s", r.status, r.err);
+    cr_expect_str_eq(first_line(r.err), line);
+    cr_expect_str_eq(r.out, "");
+    run_free(&r);
+}
+
+Test(yearly_cli, bad_options_exit_2_with_one_clear_line)
+{
+    char *path = temp_file("toy.dot", toy);
+    expect_usage((const char *[]){path, "--year", "20x7", NULL},
+                 "dealgraph: exposure: --year '20x7' is not a year; give a "
+                 "year from 1900 to 2999, such as 2027");
+    expect_usage((const char *[]){path, "--year", "1850", NULL},
+                 "dealgraph: exposure: --year '1850' is not a year; give a "
+                 "year from 1900 to 2999, such as 2027");
+    static const char *const bad_ranges[] = {"2030-2026", "2026-", "26-30",
+                                             "2026-2030x", "1900-2999",
+                                             "2026..2030", ""};
+    for (size_t k = 0; k < sizeof bad_ranges / sizeof *bad_ranges; k++) {
+        char want[512];
+        snprintf(want, sizeof want,
+                 "dealgraph: exposure: --years '%s' is not a range of years; "
+                 "give FIRST-LAST from 1900 to 2999, the first not after the "
+                 "last, at most 50 years, such as 2026-2030",
+                 bad_ranges[k]);
+        expect_usage((const char *[]){path, "--years", bad_ranges[k], NULL},
+                     want);
+    }
+    expect_usage((const char *[]){path, "--basis", "yearly", NULL},
+                 "dealgraph: exposure: --basis 'yearly' is not a basis; use "
+                 "year or total");
+    expect_usage((const char *[]){path, "--year", "2027", "--years",
+                                  "2026-2028", NULL},
+                 "dealgraph: exposure: --year and --years both choose the "
+                 "years; give one of them");
+    expect_usage((const char *[]){path, "--basis", "total", "--year", "2027",
+                                  NULL},
+                 "dealgraph: exposure: --basis total adds amounts as given, "
+                 "without years; drop --year and --years, or use --basis "
+                 "year");
+    expect_usage((const char *[]){path, "--sort", "origin", NULL},
+                 "dealgraph: exposure: --sort origin orders the tables of "
+                 "--basis total; with --basis year the companies come by "
+                 "revenue dependence, or by name with --sort name");
+    char *empty = temp_file("empty.dot",
+                            "digraph {\n  graph [focus=\"A\"];\n  A;\n}\n");
+    char want[4096];
+    snprintf(want, sizeof want,
+             "dealgraph: exposure: %s sets no as_of and has no dated leg to "
+             "take a year from; give --year YEAR",
+             empty);
+    expect_usage((const char *[]){empty, NULL}, want);
+}
+
+/* One year alone is a range of one; --sort name and --top 2: the focus,
+ * then M. */
+Test(yearly_cli, one_year_as_a_range_and_rows_by_name)
+{
+    char *path = temp_file("toy.dot", toy);
+    const char *a[] = {path, "--years", "2027", "--sort", "name", "--top",
+                       "2", "--format", "csv", NULL};
+    run_result r = exposure(a);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *second = strchr(r.out, '\n') + 1;
+    cr_expect(strncmp(second, "2027,L,", 7) == 0, "%s", r.out);
+    const char *third = strchr(second, '\n') + 1;
+    cr_expect(strncmp(third, "2027,M,60000000000,300000000000,actual,0.2",
+                      41) == 0,
+              "%s", r.out);
+    cr_expect_eq(*(strchr(third, '\n') + 1), '\0', "more than 2 rows");
+    run_free(&r);
+}
