@@ -1029,7 +1029,8 @@ Test(cli, check_reports_bad_rules_and_policies_with_exit_2)
     cr_expect_str_eq(first_line(r.err),
                      "dealgraph: check: no rule given; use --max-exposure, "
                      "--max-loops, --max-loop-value, --max-fci, "
-                     "--no-new-loops or --policy");
+                     "--no-new-loops, --max-revenue-dependence, "
+                     "--min-coverage or --policy");
     run_free(&r);
     char *pol = temp_file("policy.txt", "max-loops = 40\nmax-loop = 3\n");
     const char *c[] = {"check", path, "--policy", pol, NULL};

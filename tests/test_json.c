@@ -258,8 +258,9 @@ Test(json, check_output_has_exactly_the_documented_fields)
     paths seen = {0};
     const char *a[] = {"check", "--format", "json", "--max-exposure", "0.5",
                        "--max-loops", "40", "--max-loop-value", "1T",
-                       "--max-fci", "0.5", "--no-new-loops", path, edited,
-                       NULL};
+                       "--max-fci", "0.5", "--no-new-loops", path,
+                       "--max-revenue-dependence", "0.5", "--min-coverage",
+                       "0.2", "--year", "2027", edited, NULL};
     collect(a, &seen);
     expect_contract("check", &seen);
     free_paths(&seen);
