@@ -275,6 +275,23 @@ Test(json, diff_output_has_exactly_the_documented_fields)
     paths seen = {0};
     const char *a[] = {"diff", "--format", "json", path, edited, NULL};
     collect(a, &seen);
+    /* the shipped ledger has no revenue or rpo figures: two versions of
+     * one that has, for the dependence and backlog shares that move */
+    static const char yearly[] =
+        "digraph {\n  graph [focus=\"F\", as_of=\"2027-06-30\"];\n"
+        "  X [revenue=\"2027:%s\", rpo=\"%s\", rpo_as_of=\"2026-12-31\"];\n"
+        "  F -> X [kind=\"cloud\", amount=\"10B\", per=\"year\", "
+        "start=\"2027\", end=\"2027\", status=\"definitive\", "
+        "announced=\"2026\"];\n}\n";
+    char text[1024];
+    snprintf(text, sizeof text, yearly, "100B", "50B");
+    char *old = temp_file("old.dot", text);
+    snprintf(text, sizeof text, yearly, "50B", "100B");
+    char *new = temp_file("new.dot", text);
+    const char *b[] = {"diff", "--format", "json", old, new, NULL};
+    collect(b, &seen);
+    free(old);
+    free(new);
     expect_contract("diff", &seen);
     free_paths(&seen);
     free(path);
