@@ -5,6 +5,7 @@
 #include "dealgraph/diff.h"
 #include "dealgraph/exposure.h"
 #include "dealgraph/loopset.h"
+#include "dealgraph/yearly.h"
 #include "internal.h"
 
 #include <math.h>
@@ -206,7 +207,7 @@ static bool same_date(dg_date a, dg_date b)
 }
 
 typedef struct changes {
-    dg_field_change v[16];
+    dg_field_change v[32];
     size_t n;
     bool oom;
 } changes;
@@ -230,6 +231,45 @@ static void note(changes *c, const char *field, char *before, char *after)
     }
     c->v[c->n++] = (dg_field_change){field, before, after};
 }
+
+/* An attribute by its text (legs or companies), noted when it differs:
+ * the attributes of the time model, compared as the ledger writes them. */
+typedef bool attr_text_fn(const void *x, const char *name, dg_buf *out);
+
+static bool leg_text(const void *x, const char *name, dg_buf *out)
+{
+    return dg_leg_attr_text(x, name, out);
+}
+
+static bool company_text(const void *x, const char *name, dg_buf *out)
+{
+    return dg_company_attr_text(x, name, out);
+}
+
+static void compare_texts(const void *a, const void *b, attr_text_fn *text,
+                          const char *const *names, changes *c)
+{
+    for (size_t k = 0; names[k]; k++) {
+        dg_buf x, y;
+        dg_buf_init(&x);
+        dg_buf_init(&y);
+        text(a, names[k], &x);
+        text(b, names[k], &y);
+        if (x.oom || y.oom)
+            c->oom = true;
+        else if (!same_str(x.data, y.data))
+            note(c, names[k], dg_strdup(x.data ? x.data : ""),
+                 dg_strdup(y.data ? y.data : ""));
+        dg_buf_finish(&x);
+        dg_buf_finish(&y);
+    }
+}
+
+static const char *const leg_time_fields[] = {
+    "estimate_by", "term", "profile", "funded", "funded_as_of", "ended",
+    "ended_why", "supersedes", "id", "url", NULL};
+static const char *const company_time_fields[] = {
+    "revenue", "ocf", "debt", "rpo", "rpo_as_of", "fiscal_year_end", NULL};
 
 static void compare_legs(const dg_leg *a, const dg_leg *b, changes *c)
 {
@@ -262,6 +302,7 @@ static void compare_legs(const dg_leg *a, const dg_leg *b, changes *c)
     if (!same_str(a->note, b->note))
         note(c, "note", dg_strdup(a->note ? a->note : ""),
              dg_strdup(b->note ? b->note : ""));
+    compare_texts(a, b, leg_text, leg_time_fields, c);
 }
 
 static int by_size(const void *a, const void *b)
@@ -475,6 +516,7 @@ static void compare_companies(const dg_company *a, const dg_company *b,
     if (!same_str(a->note, b->note))
         note(c, "note", dg_strdup(a->note ? a->note : ""),
              dg_strdup(b->note ? b->note : ""));
+    compare_texts(a, b, company_text, company_time_fields, c);
 }
 
 static int diff_companies(const dg_ledger *before, const dg_ledger *after,
@@ -662,6 +704,153 @@ done:
     return rc;
 }
 
+/* ---- the per-year figures ------------------------------------------------------ */
+
+/* The yearly figures of `l` for `focus` in `year`; y->n = 0 (nothing to
+ * read) when the focus is not in this version. */
+static int yearly_of(const dg_ledger *l, const char *focus, int year,
+                     const dg_filter *f, dg_yearly *y)
+{
+    memset(y, 0, sizeof *y);
+    size_t idx = dg_ledger_find(l, focus);
+    if (idx == (size_t)-1)
+        return DG_OK;
+    dg_yearly_options o;
+    dg_yearly_options_init(&o);
+    o.filter = *f;
+    o.first_year = o.last_year = year;
+    o.network = false;
+    dg_diags d;
+    dg_diags_init(&d);
+    int rc = dg_yearly_compute(l, idx, &o, y, &d);
+    dg_diags_finish(&d);
+    return rc;
+}
+
+/* The rows of yearly.h and its backlog are in name order (strcmp), as
+ * `names` is: found by bisection, so that a diff of a large ledger stays
+ * n log n. */
+static double dependence_of(const dg_ledger *l, const dg_yearly *y,
+                            const char *name)
+{
+    if (!y->years)
+        return NAN;
+    const dg_yearly_row *rows = y->years[0].rows;
+    size_t lo = 0, hi = y->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(l->companies[rows[mid].company].name, name);
+        if (c == 0)
+            return rows[mid].dependence.value; /* NaN for the focus */
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NAN;
+}
+
+static double backlog_share_of(const dg_ledger *l, const dg_yearly *y,
+                               const char *name)
+{
+    size_t lo = 0, hi = y->backlog ? y->nbacklog : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(l->companies[y->backlog[mid].company].name, name);
+        if (c == 0)
+            return y->backlog[mid].share.value;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NAN;
+}
+
+/* Appends the companies of `names` whose figure moved. */
+static int moved(const dg_ledger *before, const dg_ledger *after,
+                 const dg_yearly *ya, const dg_yearly *yb,
+                 const char **names, size_t nn, const char *focus,
+                 double min_change,
+                 double (*of)(const dg_ledger *, const dg_yearly *,
+                              const char *),
+                 dg_exposure_change *out, size_t *nout)
+{
+    for (size_t i = 0; i < nn; i++) {
+        if ((i && strcmp(names[i], names[i - 1]) == 0) ||
+            strcmp(names[i], focus) == 0)
+            continue;
+        double x = of(before, ya, names[i]), y = of(after, yb, names[i]);
+        if (dg_has(x) == dg_has(y) &&
+            (!dg_has(x) || fabs(y - x) < min_change))
+            continue;
+        dg_exposure_change *c = &out[*nout];
+        c->company = dg_strdup(names[i]);
+        if (!c->company)
+            return DG_ENOMEM;
+        c->before = x;
+        c->after = y;
+        (*nout)++;
+    }
+    return DG_OK;
+}
+
+static int diff_yearly(const dg_ledger *before, const dg_ledger *after,
+                       const dg_diff_options *opt, dg_diff *out)
+{
+    if (!out->focus)
+        return DG_OK; /* exposure_note says why */
+    const dg_filter *f = &opt->loops.filter;
+    int year = opt->year;
+    if (!year) {
+        dg_year_from from;
+        year = dg_yearly_default_year(after, f, &from);
+        if (from != DG_YEAR_FROM_FILTER && from != DG_YEAR_FROM_LEDGER &&
+            dg_date_valid(before->as_of))
+            year = before->as_of.year;
+    }
+    if (!year) {
+        out->yearly_note = dg_strdup("dependence and backlog shares not "
+                                     "compared: neither ledger has a date "
+                                     "to take a year from");
+        return out->yearly_note ? DG_OK : DG_ENOMEM;
+    }
+    dg_yearly ya, yb;
+    memset(&yb, 0, sizeof yb);
+    const char **names = NULL;
+    int rc = yearly_of(before, out->focus, year, f, &ya);
+    if (rc == DG_OK)
+        rc = yearly_of(after, out->focus, year, f, &yb);
+    if (rc != DG_OK)
+        goto done;
+    rc = DG_ENOMEM;
+    size_t total = before->ncompanies + after->ncompanies + 1;
+    names = malloc(total * sizeof *names);
+    out->dependence = calloc(total, sizeof *out->dependence);
+    out->backlog = calloc(total, sizeof *out->backlog);
+    if (!names || !out->dependence || !out->backlog)
+        goto done;
+    size_t nn = 0;
+    for (size_t i = 0; i < before->ncompanies; i++)
+        names[nn++] = before->companies[i].name;
+    for (size_t i = 0; i < after->ncompanies; i++)
+        names[nn++] = after->companies[i].name;
+    qsort(names, nn, sizeof *names, by_str);
+    out->year = year;
+    rc = moved(before, after, &ya, &yb, names, nn, out->focus,
+               opt->min_share_change, dependence_of, out->dependence,
+               &out->ndependence);
+    if (rc == DG_OK)
+        rc = moved(before, after, &ya, &yb, names, nn, out->focus,
+                   opt->min_share_change, backlog_share_of, out->backlog,
+                   &out->nbacklog);
+done:
+    free(names);
+    dg_yearly_finish(&ya);
+    dg_yearly_finish(&yb);
+    return rc;
+}
+
 int dg_diff_compute(const dg_ledger *before, const dg_ledger *after,
                     const dg_diff_options *opt, dg_diff *out)
 {
@@ -678,6 +867,8 @@ int dg_diff_compute(const dg_ledger *before, const dg_ledger *after,
         rc = diff_loops(before, after, &opt->loops, out);
     if (rc == DG_OK)
         rc = diff_exposure(before, after, opt, out);
+    if (rc == DG_OK)
+        rc = diff_yearly(before, after, opt, out);
     if (rc != DG_OK)
         dg_diff_finish(out);
     return rc;
@@ -719,6 +910,13 @@ void dg_diff_finish(dg_diff *d)
     }
     for (size_t i = 0; i < d->nexposure; i++)
         free(d->exposure[i].company);
+    for (size_t i = 0; i < d->ndependence; i++)
+        free(d->dependence[i].company);
+    for (size_t i = 0; i < d->nbacklog; i++)
+        free(d->backlog[i].company);
+    free(d->dependence);
+    free(d->backlog);
+    free(d->yearly_note);
     free(d->added);
     free(d->removed);
     free(d->changed);
@@ -735,5 +933,5 @@ bool dg_diff_empty(const dg_diff *d)
     return !d->nadded && !d->nremoved && !d->nchanged &&
            !d->ncompanies_added && !d->ncompanies_removed &&
            !d->ncompanies_changed && !d->nopened && !d->nclosed &&
-           !d->nexposure;
+           !d->nexposure && !d->ndependence && !d->nbacklog;
 }

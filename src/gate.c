@@ -5,6 +5,7 @@
 #include "dealgraph/gate.h"
 #include "internal.h"
 #include "dealgraph/loops.h"
+#include "dealgraph/yearly.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -17,6 +18,9 @@ void dg_gate_finish(dg_gate *g)
     for (size_t i = 0; i < g->count; i++) {
         free(g->results[i].detail);
         dg_loop_refs_free(g->results[i].new_loops, g->results[i].nnew);
+        for (size_t k = 0; k < g->results[i].nunknown; k++)
+            free(g->results[i].unknown[k]);
+        free(g->results[i].unknown);
     }
     free(g->results);
     memset(g, 0, sizeof *g);
@@ -82,11 +86,157 @@ static int cut_short(dg_diags *diags, const char *rule, const char *what)
     return rc == DG_OK ? DG_ELIMIT : rc;
 }
 
+/* "N, from L in 2027" / "L in 2027", with "(a floor: ...)" or "(an
+ * upper bound ...)" when money is left out, and the companies whose
+ * figure is unknown: into r->detail. */
+static int yearly_detail(dg_rule_result *r, const char *who, const char *from,
+                         int year, dg_bound bound, const char *unknown_why)
+{
+    dg_buf b;
+    dg_buf_init(&b);
+    if (who) {
+        dg_buf_puts(&b, who);
+        if (from)
+            dg_buf_printf(&b, ", from %s", from);
+        dg_buf_printf(&b, " in %d", year);
+        if (bound == DG_BOUND_FLOOR)
+            dg_buf_puts(&b, ", a floor: money in no year is left out");
+        else if (bound == DG_BOUND_CEILING)
+            dg_buf_puts(&b, ", an upper bound: money in no year is left out "
+                            "of the payments");
+        else if (bound == DG_BOUND_EITHER)
+            dg_buf_puts(&b, ", uncertain: money in no year is left out");
+    }
+    if (unknown_why)
+        dg_buf_printf(&b, "%s%s", b.len ? "; " : "", unknown_why);
+    for (size_t k = 0; k < r->nunknown; k++)
+        dg_buf_printf(&b, "%s%s", k ? ", " : ": ", r->unknown[k]);
+    r->detail = dg_buf_take(&b);
+    return r->detail ? DG_OK : DG_ENOMEM;
+}
+
+/* max-revenue-dependence and min-coverage: the figures of yearly.h in
+ * the policy's year. */
+static int yearly_rules(const dg_ledger *l, const dg_policy *p,
+                        const dg_filter *f, dg_gate *out, dg_diags *diags)
+{
+    size_t focus;
+    int rc = dg_focus_resolve(l, p->focus, "check", &focus, diags);
+    if (rc != DG_OK)
+        return rc;
+    int year = p->year ? p->year : dg_yearly_default_year(l, f, NULL);
+    if (!year) {
+        rc = dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
+                          "check: %s sets no as_of and has no dated leg to "
+                          "take the year of max-revenue-dependence and "
+                          "min-coverage from; give the year",
+                          l->path ? l->path : "the ledger");
+        return rc == DG_OK ? DG_EUSAGE : rc;
+    }
+    dg_yearly_options o;
+    dg_yearly_options_init(&o);
+    if (f)
+        o.filter = *f;
+    o.first_year = o.last_year = year;
+    o.network = false; /* neither rule reads the network measures */
+    dg_yearly y;
+    rc = dg_yearly_compute(l, focus, &o, &y, diags);
+    if (rc != DG_OK) {
+        dg_yearly_finish(&y);
+        return rc;
+    }
+    const dg_yearly_year *yy = &y.years[0];
+    const char *fname = l->companies[focus].name;
+    char why[160];
+    if (dg_has(p->max_revenue_dependence)) {
+        /* the largest known dependence; the companies the focus pays (or
+         * has commercial legs to) without a revenue figure are unknown */
+        const dg_yearly_row *worst = NULL;
+        size_t nunknown = 0;
+        for (size_t k = 0; k < y.n; k++) {
+            const dg_yearly_row *r = &yy->rows[k];
+            if (r->company == focus)
+                continue;
+            const dg_left_out *o2 = &r->paid_left_out;
+            bool paid = r->paid > 0.0 || o2->undisclosed ||
+                        o2->unscheduled || o2->term_unknown;
+            if (!dg_has(r->dependence.value)) {
+                nunknown += paid;
+                continue;
+            }
+            if (!worst || r->dependence.value > worst->dependence.value)
+                worst = r; /* ties: the first in name order */
+        }
+        dg_rule_result *r = add(out, "max-revenue-dependence",
+                                worst ? worst->dependence.value : NAN,
+                                p->max_revenue_dependence);
+        r->year = year;
+        r->unknown = calloc(nunknown ? nunknown : 1, sizeof *r->unknown);
+        if (!r->unknown)
+            rc = DG_ENOMEM;
+        for (size_t k = 0; k < y.n && rc == DG_OK; k++) {
+            const dg_yearly_row *x = &yy->rows[k];
+            const dg_left_out *o2 = &x->paid_left_out;
+            if (x->company == focus || dg_has(x->dependence.value) ||
+                !(x->paid > 0.0 || o2->undisclosed || o2->unscheduled ||
+                  o2->term_unknown))
+                continue;
+            char *s = dg_strdup(l->companies[x->company].name);
+            if (!s)
+                rc = DG_ENOMEM;
+            else
+                r->unknown[r->nunknown++] = s;
+        }
+        snprintf(why, sizeof why,
+                 "unknown (%s pays them, and they have no revenue figure "
+                 "for %d)",
+                 fname, year);
+        if (rc == DG_OK)
+            rc = yearly_detail(r,
+                               worst ? l->companies[worst->company].name
+                                     : NULL,
+                               fname, year,
+                               worst ? worst->dependence.bound
+                                     : DG_BOUND_EXACT,
+                               r->nunknown ? why : NULL);
+        if (rc == DG_OK && !worst && !r->nunknown) {
+            free(r->detail);
+            snprintf(why, sizeof why,
+                     "%s pays no company for chips, cloud, services or "
+                     "leases in %d",
+                     fname, year);
+            r->detail = dg_strdup(why);
+            if (!r->detail)
+                rc = DG_ENOMEM;
+        }
+    }
+    if (rc == DG_OK && dg_has(p->min_coverage)) {
+        const dg_figure *c = &yy->focus.coverage;
+        dg_rule_result *r = add(out, "min-coverage", c->value,
+                                p->min_coverage);
+        r->year = year;
+        r->holds = !dg_has(c->value) || c->value >= p->min_coverage;
+        if (dg_has(c->value)) {
+            rc = yearly_detail(r, fname, NULL, year, c->bound, NULL);
+        } else {
+            snprintf(why, sizeof why, "%s in %d: %s", fname, year,
+                     c->rests & DG_RESTS_NO_REVENUE
+                         ? "no revenue figure for the year"
+                         : "no payments in the year");
+            r->detail = dg_strdup(why);
+            if (!r->detail)
+                rc = DG_ENOMEM;
+        }
+    }
+    dg_yearly_finish(&y);
+    return rc;
+}
+
 int dg_gate_run(const dg_ledger *l, const dg_policy *p, const dg_filter *f,
                 const dg_load_options *load, dg_gate *out, dg_diags *diags)
 {
     memset(out, 0, sizeof *out);
-    out->results = calloc(8, sizeof *out->results);
+    out->results = calloc(10, sizeof *out->results);
     if (!out->results)
         return DG_ENOMEM;
     int rc = DG_OK;
@@ -216,6 +366,11 @@ int dg_gate_run(const dg_ledger *l, const dg_policy *p, const dg_filter *f,
         r->detail = dg_strdup(p->no_new_loops);
         if (!r->detail)
             goto oom;
+    }
+    if (dg_has(p->max_revenue_dependence) || dg_has(p->min_coverage)) {
+        rc = yearly_rules(l, p, f, out, diags);
+        if (rc != DG_OK)
+            goto fail;
     }
     out->holds = true;
     for (size_t i = 0; i < out->count; i++)

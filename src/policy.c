@@ -12,13 +12,16 @@
 
 const char *const dg_policy_rules[] = {
     "max-exposure", "max-loops", "max-loop-value", "max-fci",
-    "no-new-loops", "focus", "max-len", NULL,
+    "no-new-loops", "max-revenue-dependence", "min-coverage",
+    "focus", "max-len", "year", NULL,
 };
+#define NRULES (sizeof dg_policy_rules / sizeof dg_policy_rules[0] - 1)
 
 void dg_policy_init(dg_policy *p)
 {
     memset(p, 0, sizeof *p);
     p->max_exposure = p->max_loops = p->max_loop_value = p->max_fci = NAN;
+    p->max_revenue_dependence = p->min_coverage = NAN;
 }
 
 void dg_policy_finish(dg_policy *p)
@@ -45,6 +48,26 @@ static bool parse_share(const char *s, double *out)
         end++;
     }
     if (*end || !isfinite(v) || v < 0 || v > 1)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* A ratio of 0 or more: "0.2", "20%", "1.5", "150%". */
+static bool parse_ratio(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    if (!s[0] || s[0] == ' ' || s[0] == '-' || s[0] == '+')
+        return false;
+    double v = strtod(s, &end);
+    if (errno || end == s)
+        return false;
+    if (*end == '%') {
+        v /= 100;
+        end++;
+    }
+    if (*end || !isfinite(v) || v < 0 || v > 1e6)
         return false;
     *out = v;
     return true;
@@ -93,6 +116,30 @@ static bool set_rule(dg_policy *p, const char *rule, const char *value,
                  "max-fci \"%s\" is not a cycling index; write a number "
                  "from 0 to 1",
                  qvalue);
+    } else if (strcmp(rule, "max-revenue-dependence") == 0) {
+        if (parse_share(value, &p->max_revenue_dependence))
+            return true;
+        snprintf(msg, n,
+                 "max-revenue-dependence \"%s\" is not a share; write a "
+                 "number from 0 to 1 or a percentage (0.5, 50%%)",
+                 qvalue);
+    } else if (strcmp(rule, "min-coverage") == 0) {
+        if (parse_ratio(value, &p->min_coverage))
+            return true;
+        snprintf(msg, n,
+                 "min-coverage \"%s\" is not a ratio; write a number of 0 "
+                 "or more or a percentage (0.2, 20%%, 150%%)",
+                 qvalue);
+    } else if (strcmp(rule, "year") == 0) {
+        double v;
+        if (parse_whole(value, 2999, &v) && v >= 1900) {
+            p->year = (int)v;
+            return true;
+        }
+        snprintf(msg, n,
+                 "year \"%s\" is not a year; write a year from 1900 to "
+                 "2999, such as 2027",
+                 qvalue);
     } else if (strcmp(rule, "max-loops") == 0) {
         if (parse_whole(value, 1e15, &p->max_loops))
             return true;
@@ -124,15 +171,16 @@ static bool set_rule(dg_policy *p, const char *rule, const char *value,
             return set_text(&p->focus, value, msg, n);
         snprintf(msg, n, "focus needs a company name");
     } else {
-        const char *near = dg_closest(rule, dg_policy_rules, 7);
+        const char *near = dg_closest(rule, dg_policy_rules, NRULES);
         if (near)
             snprintf(msg, n, "unknown rule \"%s\"; did you mean \"%s\"?",
                      qrule, near);
         else
             snprintf(msg, n,
                      "unknown rule \"%s\"; rules are max-exposure, "
-                     "max-loops, max-loop-value, max-fci, no-new-loops, focus "
-                     "and max-len",
+                     "max-loops, max-loop-value, max-fci, no-new-loops, "
+                     "max-revenue-dependence, min-coverage, focus, max-len "
+                     "and year",
                      qrule);
     }
     return false;

@@ -25,6 +25,7 @@
 #include "dealgraph/render.h"
 #include "dealgraph/schedule.h"
 #include "dealgraph/stressrun.h"
+#include "dealgraph/yearly.h"
 #include "support.h"
 
 /* ---- results ----------------------------------------------------------- */
@@ -105,7 +106,9 @@ static void setup(void)
         "}\n");
     policy_path = temp_file("policy", "max-loops = 40\nmax-loop-value = "
                                       "50B\nmax-fci = 0.10\nfocus = "
-                                      "OpenAI\nmax-exposure = 50%\n");
+                                      "OpenAI\nmax-exposure = 50%\n"
+                                      "max-revenue-dependence = 50%\n"
+                                      "min-coverage = 0.1\nyear = 2026\n");
     dg_diags d;
     dg_diags_init(&d);
     shipped = dg_ledger_load(dot_path, NULL, &d, NULL);
@@ -223,6 +226,45 @@ static outcome exposure(void)
         o.digest = fnv(o.digest, &e.fci, sizeof e.fci);
     }
     dg_exposure_finish(&e);
+    o.oom = d.oom;
+    o.digest = digest_diags(o.digest, &d);
+    dg_diags_finish(&d);
+    return o;
+}
+
+/* The figures by year of the shipped ledger over four years, with the
+ * network measures of each. */
+static outcome yearly(void)
+{
+    outcome o = {0, false, 14695981039346656037ull};
+    dg_diags d;
+    dg_diags_init(&d);
+    dg_yearly_options yo;
+    dg_yearly_options_init(&yo);
+    yo.first_year = 2024;
+    yo.last_year = 2027;
+    dg_yearly y;
+    o.rc = dg_yearly_compute(shipped, dg_ledger_find(shipped, "OpenAI"), &yo,
+                             &y, &d);
+    if (o.rc == DG_OK) {
+        for (size_t k = 0; k < y.nyears; k++) {
+            const dg_yearly_year *yy = &y.years[k];
+            for (size_t i = 0; i < y.n; i++) {
+                o.digest = fnv(o.digest, &yy->rows[i].paid,
+                               sizeof yy->rows[i].paid);
+                o.digest = fnv(o.digest, &yy->rows[i].ledger_share.value,
+                               sizeof(double));
+                o.digest = fnv(o.digest, &yy->rows[i].pass_through_share,
+                               sizeof(double));
+            }
+            o.digest = fnv(o.digest, &yy->fci, sizeof yy->fci);
+            o.digest = fnv_str(o.digest, yy->network_error);
+        }
+        for (size_t i = 0; i < y.npairs; i++)
+            o.digest = fnv(o.digest, &y.pairs[i].financing,
+                           sizeof y.pairs[i].financing);
+    }
+    dg_yearly_finish(&y);
     o.oom = d.oom;
     o.digest = digest_diags(o.digest, &d);
     dg_diags_finish(&d);
@@ -428,6 +470,7 @@ Test(alloc, the_null_model_and_looped_value)
 }
 Test(alloc, exposure_with_a_focus_typo) { torture("exposure", exposure); }
 Test(alloc, stress_in_every_model) { torture("stress", stress); }
+Test(alloc, exposure_by_year) { torture("yearly", yearly); }
 Test(alloc, diff_of_two_ledgers) { torture("diff", diff); }
 Test(alloc, the_gate_with_a_policy_file) { torture("gate", gate); }
 Test(alloc, summary_and_annotated_dot)

@@ -350,6 +350,12 @@ SCENARIO(exposure_csv_file, {"exposure", "--format", "csv", "-o", "@/e.csv",
                              "@V", NULL},
          {"e.csv"})
 SCENARIO(exposure_json, {"exposure", "--format", "json", "@V", NULL})
+SCENARIO(exposure_years_md, {"exposure", "--format", "md", "--years",
+                             "2024-2026", "@V", NULL})
+SCENARIO(exposure_total_text, {"exposure", "--basis", "total", "@V", NULL})
+SCENARIO(check_yearly, {"check", "--max-revenue-dependence", "0.5",
+                        "--min-coverage", "0.1", "--year", "2025", "@V",
+                        NULL})
 SCENARIO(stress_text, {"stress", "@V", NULL})
 SCENARIO(stress_clearing_json, {"stress", "--format", "json", "--model",
                                 "clearing", "--shortfall", "0.5", "@V",

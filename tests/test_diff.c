@@ -308,3 +308,144 @@ Test(diff, markdown_has_one_bullet_per_item_and_one_blank_line_between_blocks)
     free(old);
     free(next);
 }
+
+/* ---- the per-year shares ----------------------------------------------------- */
+
+/* F pays X 10B a year over 2027-2028 (cloud). Before: X's 2027 revenue
+ * 100B (dependence 10/100 = 0.1), rpo 50B as of 2026-12-31, so the backlog
+ * share is (10 + 10) / 50 = 0.4. After: X's revenue 50B (10/50 = 0.2), rpo
+ * 100B (20/100 = 0.2), and Y, with no revenue figure, gets 5B in 2027:
+ * its dependence is n/a both times (no change); Z's revenue appears (n/a
+ * -> 5/20 = 0.25). */
+#define YEARLY(xrev, xrpo, zrev)                                          \
+    "digraph {\n  graph [focus=\"F\", as_of=\"2027-06-30\"]\n"            \
+    "  X [revenue=\"2027:" xrev "\", rpo=\"" xrpo "\", "                  \
+    "rpo_as_of=\"2026-12-31\"]\n  Z [" zrev "]\n"                         \
+    "  F -> X [kind=\"cloud\", amount=\"10B\", per=\"year\", "            \
+    "start=\"2027\", end=\"2028\", status=\"definitive\", "               \
+    "announced=\"2026\", deal=\"A\"]\n"                                   \
+    "  F -> Y [kind=\"chips\", amount=\"5B\", per=\"year\", "             \
+    "start=\"2027\", end=\"2027\", status=\"definitive\", "               \
+    "announced=\"2026\", deal=\"B\"]\n"                                   \
+    "  F -> Z [kind=\"services\", amount=\"5B\", per=\"year\", "          \
+    "start=\"2027\", end=\"2027\", status=\"definitive\", "               \
+    "announced=\"2026\", deal=\"C\"]\n}\n"
+
+Test(diff, dependence_and_backlog_shares_that_moved_are_listed)
+{
+    dg_ledger *a = must_load_dot(YEARLY("100B", "50B", "sector=\"other\""));
+    dg_ledger *b = must_load_dot(YEARLY("50B", "100B",
+                                        "revenue=\"2027:20B\""));
+    dg_diff d;
+    cr_assert_eq(dg_diff_compute(a, b, NULL, &d), DG_OK);
+    cr_expect_eq(d.year, 2027, "the year of the new ledger's as_of");
+    cr_assert_eq(d.ndependence, 2);
+    cr_expect_str_eq(d.dependence[0].company, "X");
+    cr_expect_float_eq(d.dependence[0].before, 0.1, 1e-12);
+    cr_expect_float_eq(d.dependence[0].after, 0.2, 1e-12);
+    cr_expect_str_eq(d.dependence[1].company, "Z");
+    cr_expect(isnan(d.dependence[1].before), "no revenue figure before");
+    cr_expect_float_eq(d.dependence[1].after, 0.25, 1e-12);
+    cr_assert_eq(d.nbacklog, 1);
+    cr_expect_str_eq(d.backlog[0].company, "X");
+    cr_expect_float_eq(d.backlog[0].before, 0.4, 1e-12);
+    cr_expect_float_eq(d.backlog[0].after, 0.2, 1e-12);
+    /* the figures behind them are company changes too */
+    cr_assert_eq(d.ncompanies_changed, 2);
+    cr_expect_str_eq(d.companies_changed[0].company, "X");
+    cr_assert_eq(d.companies_changed[0].nfields, 2);
+    cr_expect_str_eq(d.companies_changed[0].fields[0].field, "revenue");
+    cr_expect_str_eq(d.companies_changed[0].fields[0].before, "2027:100B");
+    cr_expect_str_eq(d.companies_changed[0].fields[0].after, "2027:50B");
+    cr_expect_str_eq(d.companies_changed[0].fields[1].field, "rpo");
+    cr_expect_not(dg_diff_empty(&d));
+    dg_diff_finish(&d);
+    /* in 2028 no revenue figure anywhere: only the backlog moved */
+    dg_diff_options o;
+    dg_diff_options_init(&o);
+    o.year = 2028;
+    cr_assert_eq(dg_diff_compute(a, b, &o, &d), DG_OK);
+    cr_expect_eq(d.year, 2028);
+    cr_expect_eq(d.ndependence, 0);
+    cr_expect_eq(d.nbacklog, 1);
+    dg_diff_finish(&d);
+    dg_ledger_destroy(a);
+    dg_ledger_destroy(b);
+}
+
+/* A leg's term moves the money of a year: 10B a year from 2027 for one
+ * year, then for two. The change is listed (term), and in 2027 nothing
+ * moves; the backlog counts 10B, then 20B: 0.2 -> 0.4. */
+Test(diff, a_changed_term_is_listed_and_moves_the_backlog)
+{
+    const char *head = "digraph {\n  graph [focus=\"F\", as_of=\"2027\"]\n"
+                       "  X [revenue=\"2027:100B\", rpo=\"50B\", "
+                       "rpo_as_of=\"2026-12-31\"]\n";
+    char t1[1024], t2[1024];
+    snprintf(t1, sizeof t1,
+             "%s  F -> X [kind=\"cloud\", amount=\"10B\", per=\"year\", "
+             "start=\"2027\", term=\"1y\", status=\"definitive\", "
+             "announced=\"2026\", deal=\"A\"]\n}\n",
+             head);
+    snprintf(t2, sizeof t2,
+             "%s  F -> X [kind=\"cloud\", amount=\"10B\", per=\"year\", "
+             "start=\"2027\", term=\"2y\", status=\"definitive\", "
+             "announced=\"2026\", deal=\"A\"]\n}\n",
+             head);
+    dg_ledger *a = must_load_dot(t1), *b = must_load_dot(t2);
+    dg_diff d;
+    cr_assert_eq(dg_diff_compute(a, b, NULL, &d), DG_OK);
+    cr_assert_eq(d.nchanged, 1);
+    cr_assert_eq(d.changed[0].nfields, 1);
+    cr_expect_str_eq(d.changed[0].fields[0].field, "term");
+    cr_expect_str_eq(d.changed[0].fields[0].before, "1y");
+    cr_expect_str_eq(d.changed[0].fields[0].after, "2y");
+    cr_expect_eq(d.ndependence, 0, "10/100 in 2027 both times");
+    cr_assert_eq(d.nbacklog, 1);
+    cr_expect_float_eq(d.backlog[0].before, 0.2, 1e-12);
+    cr_expect_float_eq(d.backlog[0].after, 0.4, 1e-12);
+    dg_diff_finish(&d);
+    dg_ledger_destroy(a);
+    dg_ledger_destroy(b);
+}
+
+Test(diff, the_command_shows_the_shares_that_moved_and_refuses_a_bad_year)
+{
+    char *old = temp_file("old.dot", YEARLY("100B", "50B", "sector=\"other\""));
+    char *next = temp_file("new.dot", YEARLY("50B", "100B",
+                                             "revenue=\"2027:20B\""));
+    const char *a[] = {"diff", old, next, NULL};
+    run_result r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 1, "%s", r.err);
+    cr_expect(strstr(r.out, "\nrevenue dependence on F in 2027 moved for 2 "
+                            "companies (n/a: no revenue figure)\n"
+                            "  X: 10.0% -> 20.0%\n  Z: n/a -> 25.0%\n"),
+              "%s", r.out);
+    cr_expect(strstr(r.out, "\nbacklog share of F moved for 1 company (n/a: "
+                            "no rpo)\n  X: 40.0% -> 20.0%\n"),
+              "%s", r.out);
+    run_free(&r);
+    const char *b[] = {"diff", old, next, "--year", "27", NULL};
+    r = run_cli(b, NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(first_line(r.err),
+                     "dealgraph: diff: --year '27' is not a year; give a year "
+                     "from 1900 to 2999, such as 2027");
+    run_free(&r);
+    /* no date in either version: said, not guessed */
+    char *u1 = temp_file("u1.dot", "digraph {\n  graph [focus=\"F\"]\n  F\n}\n");
+    char *u2 = temp_file("u2.dot", "digraph {\n  graph [focus=\"F\"]\n  F\n"
+                                   "  G\n}\n");
+    const char *c[] = {"diff", u1, u2, NULL};
+    r = run_cli(c, NULL);
+    cr_expect_eq(r.status, 1, "%s", r.err);
+    cr_expect(strstr(r.out, "dependence and backlog shares not compared: "
+                            "neither ledger has a date to take a year from; "
+                            "give --year"),
+              "%s", r.out);
+    run_free(&r);
+    free(u1);
+    free(u2);
+    free(old);
+    free(next);
+}

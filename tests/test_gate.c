@@ -237,3 +237,183 @@ Test(gate, rules_and_policy_files_apply_in_the_order_given)
     free(pol);
     free(path);
 }
+
+/* ---- the yearly rules ------------------------------------------------------ */
+
+/* In 2027 F pays A 30B (A's revenue 100B: dependence 0.3) and B 10B (B
+ * has no revenue figure: unknown); C has no revenue either, but F pays it
+ * nothing, so it is not unknown. F's revenue 20B over its payments of 40B:
+ * coverage 0.5. */
+static const char yearly_ledger[] =
+    "digraph {\n"
+    "  graph [focus=\"F\", as_of=\"2027-06-30\"]\n"
+    "  F [revenue=\"2027:20B\"]\n  A [revenue=\"2027:100B\"]\n  C\n"
+    "  F -> A [kind=\"cloud\", amount=\"30B\", per=\"year\", start=\"2027\", "
+    "end=\"2027\", status=\"definitive\", announced=\"2026\"]\n"
+    "  F -> B [kind=\"chips\", amount=\"10B\", per=\"year\", start=\"2027\", "
+    "end=\"2027\", status=\"definitive\", announced=\"2026\"]\n"
+    "  C -> F [kind=\"services\", amount=\"1B\", per=\"year\", "
+    "start=\"2027\", end=\"2027\", status=\"definitive\", "
+    "announced=\"2026\"]\n"
+    "}\n";
+
+Test(gate, yearly_rule_values_and_their_errors)
+{
+    dg_policy p;
+    dg_policy_init(&p);
+    char msg[256];
+    cr_expect(dg_policy_set(&p, "max-revenue-dependence", "50%", msg,
+                            sizeof msg));
+    cr_expect_float_eq(p.max_revenue_dependence, 0.5, 1e-15);
+    cr_expect(dg_policy_set(&p, "min-coverage", "150%", msg, sizeof msg),
+                            "coverage may exceed 1");
+    cr_expect_float_eq(p.min_coverage, 1.5, 1e-15);
+    cr_expect(dg_policy_set(&p, "year", "2027", msg, sizeof msg));
+    cr_expect_eq(p.year, 2027);
+    cr_expect_not(dg_policy_set(&p, "max-revenue-dependence", "2", msg,
+                                sizeof msg));
+    cr_expect_str_eq(msg, "max-revenue-dependence \"2\" is not a share; "
+                          "write a number from 0 to 1 or a percentage (0.5, "
+                          "50%)");
+    cr_expect_not(dg_policy_set(&p, "min-coverage", "-1", msg, sizeof msg));
+    cr_expect_str_eq(msg, "min-coverage \"-1\" is not a ratio; write a "
+                          "number of 0 or more or a percentage (0.2, 20%, "
+                          "150%)");
+    cr_expect_not(dg_policy_set(&p, "year", "27", msg, sizeof msg));
+    cr_expect_str_eq(msg, "year \"27\" is not a year; write a year from 1900 "
+                          "to 2999, such as 2027");
+    cr_expect_not(dg_policy_set(&p, "min-covrage", "1", msg, sizeof msg));
+    cr_expect_str_eq(msg, "unknown rule \"min-covrage\"; did you mean "
+                          "\"min-coverage\"?");
+    dg_policy_finish(&p);
+}
+
+Test(gate, max_revenue_dependence_lists_the_unknown_companies)
+{
+    dg_ledger *l = must_load_dot(yearly_ledger);
+    dg_policy p;
+    dg_policy_init(&p);
+    p.max_revenue_dependence = 0.25; /* A: 30/100 = 0.3 > 0.25: broken */
+    p.min_coverage = 0.5;            /* 20/40 = 0.5: holds at the limit */
+    dg_gate g = run_gate(l, &p);
+    cr_assert_eq(g.count, 2);
+    const dg_rule_result *d = &g.results[0], *c = &g.results[1];
+    cr_expect_str_eq(d->rule, "max-revenue-dependence");
+    cr_expect_float_eq(d->measured, 0.3, 1e-12);
+    cr_expect_not(d->holds);
+    cr_expect_eq(d->year, 2027, "the year of the ledger's as_of");
+    cr_assert_eq(d->nunknown, 1, "B, not C: F pays C nothing");
+    cr_expect_str_eq(d->unknown[0], "B");
+    cr_expect_str_eq(d->detail,
+                     "A, from F in 2027; unknown (F pays them, and they have "
+                     "no revenue figure for 2027): B");
+    cr_expect_str_eq(c->rule, "min-coverage");
+    cr_expect_float_eq(c->measured, 0.5, 1e-12);
+    cr_expect(c->holds, "a coverage equal to the minimum holds");
+    cr_expect_str_eq(c->detail, "F in 2027");
+    cr_expect_not(g.holds);
+    dg_gate_finish(&g);
+    /* above the limit it holds; a minimum over the coverage breaks */
+    p.max_revenue_dependence = 0.3;
+    p.min_coverage = 0.6;
+    g = run_gate(l, &p);
+    cr_expect(g.results[0].holds, "0.3 at a limit of 0.3");
+    cr_expect_not(g.results[1].holds, "0.5 under a minimum of 0.6");
+    dg_gate_finish(&g);
+    dg_policy_finish(&p);
+    dg_ledger_destroy(l);
+}
+
+/* A year without revenue figures: nothing to measure, said so; the
+ * companies F pays are listed as unknown, never passed silently. */
+Test(gate, a_year_without_revenue_figures_is_unknown_not_measured)
+{
+    dg_ledger *l = must_load_dot(yearly_ledger);
+    dg_policy p;
+    dg_policy_init(&p);
+    p.max_revenue_dependence = 0.5;
+    p.min_coverage = 0.5;
+    p.year = 2028;
+    dg_gate g = run_gate(l, &p);
+    cr_assert_eq(g.count, 2);
+    cr_expect(isnan(g.results[0].measured));
+    cr_expect_eq(g.results[0].nunknown, 0, "F pays nobody in 2028");
+    cr_expect_str_eq(g.results[0].detail, "F pays no company for chips, "
+                                          "cloud, services or leases in "
+                                          "2028");
+    cr_expect(isnan(g.results[1].measured));
+    cr_expect_str_eq(g.results[1].detail,
+                     "F in 2028: no revenue figure for the year");
+    dg_gate_finish(&g);
+    dg_policy_finish(&p);
+    dg_ledger_destroy(l);
+}
+
+Test(gate, yearly_rules_from_flags_and_a_policy_file)
+{
+    char *path = temp_file("yearly.dot", yearly_ledger);
+    char *pol = temp_file("yearly.txt", "max-revenue-dependence = 25%\n"
+                                        "year = 2027\n");
+    const char *a[] = {"check", path, "--policy", pol, "--min-coverage",
+                       "0.6", NULL};
+    run_result r = run_cli(a, NULL);
+    cr_expect_eq(r.status, 1, "%s", r.err);
+    cr_expect_str_eq(r.out,
+                     "BROKEN  max-revenue-dependence: 0.3000, limit 0.2500 "
+                     "(A, from F in 2027; unknown (F pays them, and they "
+                     "have no revenue figure for 2027): B)\n"
+                     "BROKEN  min-coverage: 0.5000, limit 0.6000 (F in "
+                     "2027)\n"
+                     "2 of 2 rules broken\n");
+    run_free(&r);
+    const char *b[] = {"check", path, "--min-coverage", "0.4", "--year",
+                       "2028", NULL};
+    r = run_cli(b, NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect_str_eq(r.out, "holds   min-coverage: n/a, limit 0.4000 (F in "
+                            "2028: no revenue figure for the year)\n"
+                            "all 1 rules hold\n");
+    run_free(&r);
+    const char *c[] = {"check", path, "--min-coverage", "0.4", "--year",
+                       "twenty", NULL};
+    r = run_cli(c, NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(first_line(r.err),
+                     "dealgraph: check: --year \"twenty\" is not a year; "
+                     "write a year from 1900 to 2999, such as 2027");
+    run_free(&r);
+    const char *d[] = {"check", path, "--max-revenue-dependence", "1.5",
+                       NULL};
+    r = run_cli(d, NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(first_line(r.err),
+                     "dealgraph: check: --max-revenue-dependence \"1.5\" is "
+                     "not a share; write a number from 0 to 1 or a "
+                     "percentage (0.5, 50%)");
+    run_free(&r);
+    const char *e[] = {"check", path, "--min-coverage", "lots", NULL};
+    r = run_cli(e, NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(first_line(r.err),
+                     "dealgraph: check: --min-coverage \"lots\" is not a "
+                     "ratio; write a number of 0 or more or a percentage "
+                     "(0.2, 20%, 150%)");
+    run_free(&r);
+    /* a ledger with no date to take the year from */
+    char *undated = temp_file("undated.dot",
+                              "digraph {\n  graph [focus=\"F\"]\n  F\n}\n");
+    const char *f[] = {"check", undated, "--min-coverage", "0.4", NULL};
+    r = run_cli(f, NULL);
+    cr_expect_eq(r.status, 2);
+    char want[4096];
+    snprintf(want, sizeof want,
+             "dealgraph: check: %s sets no as_of and has no dated leg to "
+             "take the year of max-revenue-dependence and min-coverage "
+             "from; give the year",
+             undated);
+    cr_expect_str_eq(first_line(r.err), want);
+    run_free(&r);
+    free(undated);
+    free(pol);
+    free(path);
+}

@@ -269,8 +269,9 @@ Test(json, check_output_has_exactly_the_documented_fields)
     paths seen = {0};
     const char *a[] = {"check", "--format", "json", "--max-exposure", "0.5",
                        "--max-loops", "40", "--max-loop-value", "1T",
-                       "--max-fci", "0.5", "--no-new-loops", path, edited,
-                       NULL};
+                       "--max-fci", "0.5", "--no-new-loops", path,
+                       "--max-revenue-dependence", "0.5", "--min-coverage",
+                       "0.2", "--year", "2027", edited, NULL};
     collect(a, &seen);
     expect_contract("check", &seen);
     free_paths(&seen);
@@ -285,6 +286,23 @@ Test(json, diff_output_has_exactly_the_documented_fields)
     paths seen = {0};
     const char *a[] = {"diff", "--format", "json", path, edited, NULL};
     collect(a, &seen);
+    /* the shipped ledger has no revenue or rpo figures: two versions of
+     * one that has, for the dependence and backlog shares that move */
+    static const char yearly[] =
+        "digraph {\n  graph [focus=\"F\", as_of=\"2027-06-30\"];\n"
+        "  X [revenue=\"2027:%s\", rpo=\"%s\", rpo_as_of=\"2026-12-31\"];\n"
+        "  F -> X [kind=\"cloud\", amount=\"10B\", per=\"year\", "
+        "start=\"2027\", end=\"2027\", status=\"definitive\", "
+        "announced=\"2026\"];\n}\n";
+    char text[1024];
+    snprintf(text, sizeof text, yearly, "100B", "50B");
+    char *old = temp_file("old.dot", text);
+    snprintf(text, sizeof text, yearly, "50B", "100B");
+    char *new = temp_file("new.dot", text);
+    const char *b[] = {"diff", "--format", "json", old, new, NULL};
+    collect(b, &seen);
+    free(old);
+    free(new);
     expect_contract("diff", &seen);
     free_paths(&seen);
     free(path);
@@ -295,9 +313,19 @@ Test(json, exposure_output_has_exactly_the_documented_fields)
 {
     char *path = src_path("graphs/ai-2025.dot");
     paths seen = {0};
+    /* by year (the default), one year and several */
     const char *a[] = {"exposure", "--format", "json", path, NULL};
     collect(a, &seen);
+    const char *b[] = {"exposure", "--format", "json", "--years",
+                       "2025-2027", path, NULL};
+    collect(b, &seen);
     expect_contract("exposure", &seen);
+    free_paths(&seen);
+    /* amounts added as given: a section of its own */
+    const char *c[] = {"exposure", "--format", "json", "--basis", "total",
+                       path, NULL};
+    collect(c, &seen);
+    expect_contract("exposure --basis total", &seen);
     free_paths(&seen);
     free(path);
 }

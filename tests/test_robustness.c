@@ -287,7 +287,8 @@ Test(fuzz_finds, control_characters_are_escaped_in_messages)
     cr_expect_str_eq(first_error(&d),
                      "2: unknown rule \"\\x02\"; rules are max-exposure, "
                      "max-loops, max-loop-value, max-fci, no-new-loops, "
-                     "focus and max-len");
+                     "max-revenue-dependence, min-coverage, focus, max-len "
+                     "and year");
     dg_policy_finish(&p);
     dg_diags_finish(&d);
     free(path);

@@ -40,7 +40,10 @@ typedef struct dg_company_change {
 typedef struct dg_exposure_change {
     char *company; /* owned */
     double before, after; /* direct inflow share from the focus; NaN when
-                             the company is absent or has no inflow */
+                             the company is absent or has no inflow. In
+                             `dependence` and `backlog` (yearly.h): the
+                             revenue dependence in the year, the backlog
+                             share; NaN when n/a */
 } dg_exposure_change;
 
 typedef struct dg_diff {
@@ -61,13 +64,25 @@ typedef struct dg_diff {
     char *focus;          /* the focus used for exposure; NULL = none */
     char *exposure_note;  /* why exposure was not compared (always set
                              when focus is NULL), or NULL */
+    /* The per-year figures of yearly.h that moved, by company name. */
+    int year;             /* the year of `dependence`; 0: not compared */
+    dg_exposure_change *dependence; /* revenue dependence on the focus */
+    size_t ndependence;
+    dg_exposure_change *backlog;    /* backlog share of the focus */
+    size_t nbacklog;
+    char *yearly_note;    /* why they were not compared, or NULL */
 } dg_diff;
 
 typedef struct dg_diff_options {
     dg_loop_options loops;   /* which loops count (filters, max_len) */
     const char *focus;       /* NULL: the new ledger's focus */
     double min_share_change; /* exposure changes smaller than this are
-                                not reported (default 1e-4) */
+                                not reported (default 1e-4); the same for
+                                dependence and backlog shares */
+    int year;                /* the year of the revenue dependence; 0: the
+                                year of the filter's as_of, else of the new
+                                ledger's as_of, else of the old one's,
+                                else of the new one's latest announcement */
 } dg_diff_options;
 
 /* Loops up to a million, DG_LOOPS_AUTO_SECONDS of search. */
@@ -79,7 +94,8 @@ void dg_diff_options_init(dg_diff_options *o);
 int dg_diff_compute(const dg_ledger *before, const dg_ledger *after,
                     const dg_diff_options *opt, dg_diff *out);
 void dg_diff_finish(dg_diff *d);
-/* True when nothing changed (legs, companies, loops or exposure). */
+/* True when nothing changed (legs, companies, loops, exposure, or the
+ * dependence and backlog shares). */
 bool dg_diff_empty(const dg_diff *d);
 
 /* The loops of two ledgers compared by id under `opt` (diff, and `check

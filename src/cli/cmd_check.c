@@ -96,12 +96,22 @@ static const cli_option options[] = {
     RULE("max-loop-value", "X", "value of the largest loop (10B, $1.5T, ...)"),
     RULE("max-fci", "F", "Finn's cycling index of the network"),
     RULE("no-new-loops", "BASE", "no loop that the baseline ledger BASE lacks"),
+    RULE("max-revenue-dependence", "R",
+         "largest revenue dependence on the focus in the year (0.5 or 50%): "
+         "what the focus pays a company over its revenue; companies "
+         "without a revenue figure are listed as unknown"),
+    RULE("min-coverage", "C",
+         "the focus's revenue over what it pays out in the year, at least C "
+         "(0.2, 20%, 150%)"),
     {"policy", 0, "FILE",
      "rules from a policy file (docs/ci.md); flags given after it override "
      "it",
      parse_policy, 0, NULL},
     RULE("focus", "NAME", "the focal company (default: the ledger's)"),
     RULE("max-len", "N", "count loops of at most N companies"),
+    RULE("year", "YEAR",
+         "the year of --max-revenue-dependence and --min-coverage (default: "
+         "the year of --as-of, else of the ledger's as_of)"),
     {NULL, 0, NULL, NULL, NULL, 0, NULL},
 };
 
@@ -125,6 +135,8 @@ static void measured_text(dg_buf *b, const dg_rule_result *r)
     } else if (strcmp(r->rule, "no-new-loops") == 0) {
         dg_buf_printf(b, "%zu new loop%s, limit 0", r->nnew,
                       r->nnew == 1 ? "" : "s");
+    } else if (r->year && !dg_has(r->measured)) {
+        dg_buf_printf(b, "n/a, limit %.4f", r->limit);
     } else if (dg_has(r->measured)) {
         dg_buf_printf(b, "%.4f, limit %.4f", r->measured, r->limit);
     } else {
@@ -154,6 +166,14 @@ static json_t *gate_json(const dg_ledger *l, const dg_gate *g)
                                                   : json_null(),
                               "limit", json_real(r->limit), "detail",
                               r->detail);
+        if (r->year)
+            json_object_set_new(o, "year", json_integer(r->year));
+        if (strcmp(r->rule, "max-revenue-dependence") == 0) {
+            json_t *arr = json_array();
+            for (size_t k = 0; k < r->nunknown; k++)
+                json_array_append_new(arr, json_string(r->unknown[k]));
+            json_object_set_new(o, "unknown", arr);
+        }
         if (strcmp(r->rule, "no-new-loops") == 0) {
             json_t *arr = json_array();
             for (size_t k = 0; k < r->nnew; k++)
@@ -247,9 +267,11 @@ static int check_build(cli_doc *d, const dg_ledger *l, const cli_common *c,
                              : load_policy(&p, o->set[i].value)))
             goto done;
     if (!dg_has(p.max_exposure) && !dg_has(p.max_loops) &&
-        !dg_has(p.max_loop_value) && !dg_has(p.max_fci) && !p.no_new_loops) {
+        !dg_has(p.max_loop_value) && !dg_has(p.max_fci) && !p.no_new_loops &&
+        !dg_has(p.max_revenue_dependence) && !dg_has(p.min_coverage)) {
         cli_error("check: no rule given; use --max-exposure, --max-loops, "
-                  "--max-loop-value, --max-fci, --no-new-loops or --policy");
+                  "--max-loop-value, --max-fci, --no-new-loops, "
+                  "--max-revenue-dependence, --min-coverage or --policy");
         goto done;
     }
     int rc = dg_gate_run(l, &p, &c->filter, &c->load, &g, &diags);

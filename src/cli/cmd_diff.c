@@ -13,15 +13,24 @@
 
 typedef struct diff_opts {
     size_t max_len;
+    size_t year; /* 0: the default */
 } diff_opts;
 
 static const cli_value max_len_value = {
     "a loop length", "give a whole number of companies, 2 or more", 2, 1e6,
     NULL};
 
+static const cli_value year_value = {
+    "a year", "give a year from 1900 to 2999, such as 2027", 1900, 2999,
+    NULL};
+
 static const cli_option options[] = {
     {"max-len", 0, "N", "compare loops of at most N companies",
      cli_parse_count, offsetof(diff_opts, max_len), &max_len_value},
+    {"year", 0, "YEAR",
+     "the year of the revenue dependence compared (default: the year of "
+     "--as-of, else of NEW's as_of, else of OLD's)",
+     cli_parse_count, offsetof(diff_opts, year), &year_value},
     {NULL, 0, NULL, NULL, NULL, 0, NULL},
 };
 
@@ -31,6 +40,26 @@ static const char *exposure_note(const dg_diff *d)
     return d->focus ? d->exposure_note
                     : "exposure not compared: no focus (give --focus or a "
                       "focus attribute)";
+}
+
+/* Why the per-year shares were not compared, in the command's words. */
+static const char *yearly_note(const dg_diff *d)
+{
+    return d->yearly_note ? "dependence and backlog shares not compared: "
+                            "neither ledger has a date to take a year from; "
+                            "give --year"
+                          : NULL;
+}
+
+static json_t *shares_json(const dg_exposure_change *v, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            arr, json_pack("{s:s, s:o, s:o}", "company", v[i].company,
+                           "before", cli_json_money(v[i].before), "after",
+                           cli_json_money(v[i].after)));
+    return arr;
 }
 
 /* ---- JSON ------------------------------------------------------------------- */
@@ -128,6 +157,15 @@ static json_t *diff_json(const dg_ledger *a, const dg_ledger *b,
     json_object_set_new(doc, "exposure_changes", exposure);
     json_object_set_new(doc, "exposure_note",
                         note ? json_string(note) : json_null());
+    json_object_set_new(doc, "year",
+                        d->year ? json_integer(d->year) : json_null());
+    json_object_set_new(doc, "dependence_changes",
+                        shares_json(d->dependence, d->ndependence));
+    json_object_set_new(doc, "backlog_changes",
+                        shares_json(d->backlog, d->nbacklog));
+    json_object_set_new(doc, "yearly_note",
+                        yearly_note(d) ? json_string(yearly_note(d))
+                                       : json_null());
     return doc;
 }
 
@@ -240,14 +278,31 @@ static void share_text(dg_buf *s, double v)
         dg_buf_puts(s, "n/a");
 }
 
-static void share_moved(dg_buf *s, const diff_view *v, size_t i, bool page)
+static void change_text(dg_buf *s, const dg_exposure_change *c)
 {
-    (void)page;
-    const dg_exposure_change *c = &v->d->exposure[i];
     dg_buf_printf(s, "%s: ", c->company);
     share_text(s, c->before);
     dg_buf_puts(s, " -> ");
     share_text(s, c->after);
+}
+
+static void share_moved(dg_buf *s, const diff_view *v, size_t i, bool page)
+{
+    (void)page;
+    change_text(s, &v->d->exposure[i]);
+}
+
+static void dependence_moved(dg_buf *s, const diff_view *v, size_t i,
+                             bool page)
+{
+    (void)page;
+    change_text(s, &v->d->dependence[i]);
+}
+
+static void backlog_moved(dg_buf *s, const diff_view *v, size_t i, bool page)
+{
+    (void)page;
+    change_text(s, &v->d->backlog[i]);
 }
 
 /* A section: its heading, then its n items as indented lines (text) or
@@ -329,9 +384,31 @@ static void diff_document(cli_doc *d, const dg_ledger *a, const dg_ledger *b,
             section(d, &v, x->nexposure, share_moved, h.data);
         dg_buf_finish(&h);
     }
+    if (x->ndependence || x->nbacklog) {
+        dg_buf h;
+        dg_buf_init(&h);
+        dg_buf_printf(&h,
+                      "revenue dependence on %s in %d moved for %zu "
+                      "compan%s (n/a: no revenue figure)",
+                      x->focus, x->year, PLURAL(x->ndependence, "y", "ies"));
+        if (!h.oom && x->ndependence)
+            section(d, &v, x->ndependence, dependence_moved, h.data);
+        dg_buf_clear(&h);
+        dg_buf_printf(&h,
+                      "backlog share of %s moved for %zu compan%s (n/a: no "
+                      "rpo)",
+                      x->focus, PLURAL(x->nbacklog, "y", "ies"));
+        if (!h.oom && x->nbacklog)
+            section(d, &v, x->nbacklog, backlog_moved, h.data);
+        if (h.oom)
+            d->oom = true;
+        dg_buf_finish(&h);
+    }
 #undef PLURAL
     if (exposure_note(x))
         doc_para(d, "%s", exposure_note(x));
+    if (yearly_note(x))
+        doc_para(d, "%s", yearly_note(x));
 }
 
 /* ---- the command ------------------------------------------------------------ */
@@ -349,6 +426,7 @@ static int diff_run(const cli_common *c, const void *opts, int argc,
     dopt.loops.filter = c->filter;
     dopt.loops.max_len = o->max_len;
     dopt.focus = c->focus;
+    dopt.year = (int)o->year;
     dg_ledger *a = cli_load(argv[0], &c->load);
     dg_ledger *b = a ? cli_load(argv[1], &c->load) : NULL;
     int code = EXIT_TROUBLE;
@@ -395,8 +473,10 @@ done:
 static const char about[] =
     "Lists the legs added, removed and changed (a leg is identified by its\n"
     "deal id, endpoints and kind; every attribute that differs is listed),\n"
-    "the loops opened and closed, and the direct inflow shares from the\n"
-    "focus that moved. The focus is --focus, else NEW's, else OLD's.";
+    "the loops opened and closed, the direct inflow shares from the focus\n"
+    "that moved, and the revenue dependence on the focus in a year (--year)\n"
+    "and the backlog shares of the focus that moved. The focus is --focus,\n"
+    "else NEW's, else OLD's.";
 
 const cli_command cli_cmd_diff = {
     .name = "diff",

@@ -7,6 +7,8 @@
 #include "cli.h"
 #include "dealgraph/exposure.h"
 #include "dealgraph/text.h"
+#include "dealgraph/yearly.h"
+#include "exposure_year.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -15,14 +17,23 @@
 
 static const char about[] =
     "Measures how much every company of the ledger depends on the focal\n"
-    "company: the share of its inflow that comes straight from the focus,\n"
-    "the share of its outflow that goes to it, the share of its inflow that\n"
-    "passed through the focus on the way (pass-through) or first entered\n"
-    "the network there (origin), how concentrated its sources are (inflow\n"
-    "HHI), its largest source, and Capex/EBITDA with the funding stage.\n"
-    "System figures: the focus's share of all deal value and of looped\n"
-    "value, Finn's cycling index, the focus's own cycling share.\n"
-    "Shares are fractions of disclosed value; see docs/methods.md.";
+    "company. By default (--basis year) in one calendar year (--year,\n"
+    "default the year of the ledger's as_of) or one column per year\n"
+    "(--years): what the focus pays each company over the company's revenue\n"
+    "(revenue dependence, with the 10%-customer flag), the share of its\n"
+    "backlog (rpo) the focus's commitments make, the focus's coverage\n"
+    "(revenue / payments) and funding gap, vendor financing, and the\n"
+    "network measures below on the year's flows. A figure without its input\n"
+    "is n/a with the reason; one that rests on an assumption says so.\n"
+    "\n"
+    "With --basis total, amounts added as given: the share of each\n"
+    "company's inflow that comes straight from the focus, the share of its\n"
+    "outflow that goes to it, the share of its inflow that passed through\n"
+    "the focus on the way (pass-through) or first entered the network there\n"
+    "(origin), how concentrated its sources are (inflow HHI), its largest\n"
+    "source, and Capex/EBITDA with the funding stage. System figures: the\n"
+    "focus's share of all deal value and of looped value, Finn's cycling\n"
+    "index, the focus's own cycling share. See docs/methods.md.";
 
 /* ---- options ------------------------------------------------------------- */
 
@@ -41,10 +52,63 @@ static const char *const sort_names[] = {
     "pass-through", "origin",      "inflow",  "outflow",
     "hhi",          "throughflow", "largest", "name",    NULL};
 
+enum { BASIS_YEAR, BASIS_TOTAL };
+
+/* --years A-B; first = 0 when not given. */
+typedef struct year_range {
+    int first, last;
+} year_range;
+
 typedef struct exposure_opts {
-    int sort;   /* sort_key */
-    size_t top; /* 0: every company */
+    int sort;         /* sort_key; -1: not given */
+    size_t top;       /* 0: every company */
+    size_t year;      /* --year; 0: the default */
+    year_range years; /* --years */
+    int basis;        /* BASIS_YEAR or BASIS_TOTAL */
 } exposure_opts;
+
+static void defaults(void *opts)
+{
+    ((exposure_opts *)opts)->sort = -1;
+}
+
+/* The most years one run shows. */
+#define MAX_YEARS 50
+
+/* "2026-2030" (or one year, "2027"): four digits each, 1900-2999, the
+ * first not after the last, at most MAX_YEARS. */
+static bool parse_years(const char *cmd, const cli_option *o, const char *arg,
+                        void *dst)
+{
+    int v[2] = {0, 0}, k = 0;
+    const char *p = arg;
+    for (; k < 2; k++) {
+        int digits = 0;
+        for (; *p >= '0' && *p <= '9' && digits < 5; p++, digits++)
+            v[k] = v[k] * 10 + (*p - '0');
+        if (digits != 4)
+            break;
+        if (*p != '-')
+            break;
+        p++;
+    }
+    if (k == 0 && v[0] >= 1000 && !*p)
+        v[1] = v[0]; /* one year */
+    else if (!(k == 1 && !*p && v[1] >= 1000))
+        v[0] = 0;
+    year_range *r = dst;
+    if (v[0] < 1900 || v[1] > 2999 || v[1] < v[0] ||
+        v[1] - v[0] + 1 > MAX_YEARS) {
+        cli_error("%s: --%s '%s' is not a range of years; give FIRST-LAST "
+                  "from 1900 to 2999, the first not after the last, at most "
+                  "%d years, such as 2026-2030",
+                  cmd, o->name, arg, MAX_YEARS);
+        return false;
+    }
+    r->first = v[0];
+    r->last = v[1];
+    return true;
+}
 
 /* A word from the choices, or "CMD: unknown <what> 'X' for --NAME; <how>"
  * (the message the command always gave, which cli_parse_choice words
@@ -75,11 +139,36 @@ static const cli_value top_value = {
     .min = 1,
 };
 
+static const char *const basis_names[] = {"year", "total", NULL};
+
+static const cli_value basis_value = {
+    .what = "a basis", .how = "use year or total", .choices = basis_names};
+
+static const cli_value year_value = {
+    .what = "a year",
+    .how = "give a year from 1900 to 2999, such as 2027",
+    .min = 1900,
+    .max = 2999,
+};
+
 static const cli_option options[] = {
+    {"basis", 0, "BASIS",
+     "year (default): money by calendar year from each leg's schedule, set "
+     "against revenue and backlog; total: amounts added as given, the "
+     "arithmetic of the tables before the time model",
+     cli_parse_choice, offsetof(exposure_opts, basis), &basis_value},
+    {"year", 0, "YEAR",
+     "the year of the figures (default: the year of --as-of, else of the "
+     "ledger's as_of, else of its latest announcement)",
+     cli_parse_count, offsetof(exposure_opts, year), &year_value},
+    {"years", 0, "A-B",
+     "one column per year from A to B for the headline figures",
+     parse_years, offsetof(exposure_opts, years), NULL},
     {"sort", 0, "KEY",
-     "order of the companies after the focus: pass-through (default), "
-     "origin, inflow, outflow, hhi, throughflow, largest (largest source's "
-     "share) or name; numbers largest first, n/a last, ties by name",
+     "order of the companies after the focus. --basis total: pass-through "
+     "(default), origin, inflow, outflow, hhi, throughflow, largest "
+     "(largest source's share) or name; numbers largest first, n/a last, "
+     "ties by name. --basis year: by revenue dependence (default) or name",
      parse_keyword, offsetof(exposure_opts, sort), &sort_value},
     {"top", 0, "N", "show only the first N companies", cli_parse_count,
      offsetof(exposure_opts, top), &top_value},
@@ -528,13 +617,10 @@ static void print_failure(const dg_ledger *l, const dg_diags *diags, int rc)
         cli_error("exposure: %s: %s", l->path, dg_strerror(rc));
 }
 
-static int exposure_build(cli_doc *d, const dg_ledger *l, const cli_common *c,
-                          const void *opts)
+static int total_build(cli_doc *d, const dg_ledger *l, const cli_common *c,
+                       const exposure_opts *o, size_t focus)
 {
-    const exposure_opts *o = opts;
-    size_t focus;
-    if (!cli_focus(l, c, "exposure", &focus))
-        return EXIT_TROUBLE;
+    sort_key key = o->sort < 0 ? SORT_PASS_THROUGH : (sort_key)o->sort;
     dg_diags diags;
     dg_diags_init(&diags);
     dg_exposure e;
@@ -546,7 +632,7 @@ static int exposure_build(cli_doc *d, const dg_ledger *l, const cli_common *c,
     }
     dg_diags_finish(&diags);
     int code = EXIT_OK;
-    ranked *rows = rank_rows(l, &e, (sort_key)o->sort);
+    ranked *rows = rank_rows(l, &e, key);
     if (!rows) {
         cli_error("exposure: out of memory");
         code = EXIT_TROUBLE;
@@ -554,11 +640,109 @@ static int exposure_build(cli_doc *d, const dg_ledger *l, const cli_common *c,
         size_t nrows = o->top && o->top < e.n ? o->top : e.n;
         if (c->format == CLI_OUT_JSON)
             doc_json(d, exposure_json(l, &e, rows, nrows));
-        exposure_document(d, l, &e, rows, nrows, c, (sort_key)o->sort);
+        exposure_document(d, l, &e, rows, nrows, c, key);
     }
     free(rows);
     dg_exposure_finish(&e);
     return code;
+}
+
+/* The years of --basis year, and how they were chosen (for the lede). */
+static bool choose_years(const dg_ledger *l, const cli_common *c,
+                         const exposure_opts *o, int *first, int *last,
+                         char *why, size_t n)
+{
+    char date[16];
+    if (o->years.first) {
+        *first = o->years.first;
+        *last = o->years.last;
+        snprintf(why, n, "the years given (--years)");
+        return true;
+    }
+    if (o->year) {
+        *first = *last = (int)o->year;
+        snprintf(why, n, "the year given (--year)");
+        return true;
+    }
+    dg_year_from from;
+    int year = dg_yearly_default_year(l, &c->filter, &from);
+    if (!year) {
+        cli_error("exposure: %s sets no as_of and has no dated leg to take "
+                  "a year from; give --year YEAR",
+                  l->path);
+        return false;
+    }
+    *first = *last = year;
+    if (from == DG_YEAR_FROM_FILTER)
+        snprintf(why, n, "%d is the year of --as-of (%s)", year,
+                 dg_date_format(c->filter.as_of, date, sizeof date));
+    else if (from == DG_YEAR_FROM_LEDGER)
+        snprintf(why, n, "%d is the year of the ledger's as_of (%s)", year,
+                 dg_date_format(l->as_of, date, sizeof date));
+    else
+        snprintf(why, n,
+                 "%d is the year of the latest announcement (the ledger "
+                 "sets no as_of)",
+                 year);
+    return true;
+}
+
+static int year_build(cli_doc *d, const dg_ledger *l, const cli_common *c,
+                      const exposure_opts *o, size_t focus)
+{
+    dg_yearly_options yo;
+    dg_yearly_options_init(&yo);
+    yo.filter = c->filter;
+    char why[160];
+    if (!choose_years(l, c, o, &yo.first_year, &yo.last_year, why,
+                      sizeof why))
+        return EXIT_TROUBLE;
+    dg_diags diags;
+    dg_diags_init(&diags);
+    dg_yearly y;
+    int rc = dg_yearly_compute(l, focus, &yo, &y, &diags);
+    int code = EXIT_OK;
+    if (rc == DG_ENOMEM) {
+        cli_out_of_memory_in("exposure");
+        code = EXIT_TROUBLE;
+    } else if (rc != DG_OK) {
+        print_failure(l, &diags, rc);
+        code = EXIT_TROUBLE;
+    } else {
+        exposure_year_view v = {l, &y, c, o->sort == SORT_NAME, o->top, why};
+        exposure_year_document(d, &v);
+    }
+    dg_diags_finish(&diags);
+    dg_yearly_finish(&y);
+    return code;
+}
+
+static int exposure_build(cli_doc *d, const dg_ledger *l, const cli_common *c,
+                          const void *opts)
+{
+    const exposure_opts *o = opts;
+    if (o->year && o->years.first) {
+        cli_error("exposure: --year and --years both choose the years; give "
+                  "one of them");
+        return EXIT_TROUBLE;
+    }
+    if (o->basis == BASIS_TOTAL && (o->year || o->years.first)) {
+        cli_error("exposure: --basis total adds amounts as given, without "
+                  "years; drop --year and --years, or use --basis year");
+        return EXIT_TROUBLE;
+    }
+    if (o->basis == BASIS_YEAR && o->sort >= 0 && o->sort != SORT_NAME) {
+        cli_error("exposure: --sort %s orders the tables of --basis total; "
+                  "with --basis year the companies come by revenue "
+                  "dependence, or by name with --sort name",
+                  sort_names[o->sort]);
+        return EXIT_TROUBLE;
+    }
+    size_t focus;
+    if (!cli_focus(l, c, "exposure", &focus))
+        return EXIT_TROUBLE;
+    return o->basis == BASIS_TOTAL ? total_build(d, l, c, o, focus)
+                                   : year_build(d, l, c, o, focus);
 }
 
 const cli_command cli_cmd_exposure = {
@@ -573,6 +757,7 @@ const cli_command cli_cmd_exposure = {
     .shared = CLI_SHARE_ANALYSIS | CLI_SHARE_FOCUS,
     .options = options,
     .opts_size = sizeof(exposure_opts),
+    .defaults = defaults,
     .build = exposure_build,
 };
 
