@@ -355,11 +355,13 @@ Test(cli, lint_is_clean_on_every_shipped_ledger)
 {
     char *dot = src_path("graphs/ai-2025.dot");
     char *csv = src_path("graphs/ai-2025");
+    char *live = src_path("graphs/ai.dot");
+    char *live_csv = src_path("graphs/ai");
     char *e1 = src_path("graphs/examples/vendor-financing.dot");
     char *e2 = src_path("graphs/examples/xai-spv.dot");
     char *e3 = src_path("graphs/examples/amd-warrant.dot");
     const char *a[] = {"lint", "--strict", "--warnings-as-errors", dot, csv,
-                       e1, e2, e3, NULL};
+                       live, live_csv, e1, e2, e3, NULL};
     run_result r = run_cli(a, NULL);
     cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
     cr_expect_str_eq(r.out, "");
@@ -367,6 +369,8 @@ Test(cli, lint_is_clean_on_every_shipped_ledger)
     run_free(&r);
     free(dot);
     free(csv);
+    free(live);
+    free(live_csv);
     free(e1);
     free(e2);
     free(e3);
