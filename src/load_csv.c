@@ -557,6 +557,8 @@ dg_ledger *dg_ledger_load_csv(const char *path, const dg_load_options *opt,
         goto done;
     }
     rc = dg_parse_csv(l, text, len, deals, companies, graph, opt, diags);
+    if (rc == DG_OK) /* supersedes and ended, as the DOT loader does */
+        rc = dg_ledger_link(l, diags);
     if (rc == DG_OK) {
         dg_ledger_check(l, diags);
         if (diags->oom)
