@@ -71,6 +71,28 @@ void dg_contracts_finish(dg_contracts *c)
     memset(c, 0, sizeof *c);
 }
 
+double dg_contracts_outside_assets(const dg_contracts *c,
+                                   const dg_company *co, bool *with_ocf)
+{
+    if (with_ocf)
+        *with_ocf = false;
+    if (!dg_has(co->cash))
+        return NAN;
+    double flow = 0.0;
+    for (int y = c->first_year; y < c->first_year + c->nyears; y++) {
+        double v = dg_series_get(&co->ocf, y, NULL);
+        if (!dg_has(v))
+            return co->cash; /* a year without a figure: cash alone */
+        int lo = y * 12 > c->first_month ? y * 12 : c->first_month;
+        int hi = y * 12 + 12 < c->end_month ? y * 12 + 12 : c->end_month;
+        flow += v * (double)(hi - lo) / 12.0;
+    }
+    if (with_ocf)
+        *with_ocf = true;
+    double a = co->cash + flow;
+    return a > 0.0 ? a : 0.0;
+}
+
 char *dg_month_text(int month, char *buf, size_t n)
 {
     snprintf(buf, n, "%04d-%02d", dg_month_year(month), dg_month_month(month));
@@ -210,8 +232,8 @@ int dg_contracts_build(const dg_ledger *l, const dg_contract_options *opt,
                                                     : l->as_of;
     if (!dg_date_valid(t0)) {
         int rc = dg_diags_add(diags, DG_SEV_ERROR, NULL, 0,
-                              "stress on contracts needs a valuation date, "
-                              "and %s sets no `as_of`",
+                              "the stress on contracts needs a valuation "
+                              "date, and %s sets no `as_of`",
                               l->path ? l->path : "the ledger");
         return rc == DG_OK ? DG_EINPUT : rc;
     }

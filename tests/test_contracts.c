@@ -301,8 +301,8 @@ Test(contracts, no_valuation_date_is_an_error)
     cr_expect_eq(dg_contracts_build(l, &o, &c, &d), DG_EINPUT);
     char want[512];
     snprintf(want, sizeof want,
-             "0: stress on contracts needs a valuation date, and %s sets "
-             "no `as_of`",
+             "0: the stress on contracts needs a valuation date, and %s "
+             "sets no `as_of`",
              l->path);
     cr_expect_str_eq(first_error(&d), want);
     dg_contracts_finish(&c);

@@ -146,8 +146,9 @@ typedef struct dg_contracts {
 
 /*
  * Builds the matrices of `l` under `opt`. Errors: no valuation date (t0,
- * filter.as_of and the ledger's as_of all unset): DG_EINPUT with "stress on
- * contracts needs a valuation date, and FILE sets no `as_of`" in diags.
+ * filter.as_of and the ledger's as_of all unset): DG_EINPUT with "the
+ * stress on contracts needs a valuation date, and FILE sets no `as_of`" in
+ * diags.
  * DG_EUSAGE for bad options (a horizon outside 1 .. DG_HORIZON_MAX_MONTHS,
  * a loss rate or probability outside [0, 1]); DG_ELIMIT (too many
  * companies); DG_ENOMEM. `out` is the caller's to finish, also after a
@@ -162,6 +163,15 @@ void dg_contracts_finish(dg_contracts *c);
  * build uses factor 1. */
 void dg_contract_leg_scaled(const dg_contract_leg *cl, double factor,
                             double *var, double *due_var);
+
+/* What a company can pay the window's obligations from, for clearing: its
+ * `cash`, plus its operating cash flow (`ocf` series) over the window
+ * (each year's figure times the share of its twelve months inside the
+ * window) when the series covers every year the window touches; never
+ * below 0. NaN without `cash`. *with_ocf (may be NULL) says whether the
+ * cash flow was added. */
+double dg_contracts_outside_assets(const dg_contracts *c,
+                                   const dg_company *co, bool *with_ocf);
 
 /* The window's first month as a date ("2026-01") into buf (n >= 8), and
  * its last ("2027-12"). */
