@@ -978,6 +978,8 @@ static void default_notes(cli_doc *d, const dg_ledger *l,
                           name, dg_money_format(r->equity, a, sizeof a),
                           dg_money_format(lost, b, sizeof b));
         }
+        bool shocked = r->company == s->focus && s->shortfall >= 1.0 &&
+                       s->model != DG_MODEL_CLEARING;
         size_t shown = 0;
         double rest = 0.0;
         for (size_t k = 0; k < r->nclaims; k++) {
@@ -988,13 +990,14 @@ static void default_notes(cli_doc *d, const dg_ledger *l,
                 rest += cl->lost;
                 continue;
             }
-            dg_buf_puts(&t, shown++ ? "; " : ": ");
+            dg_buf_puts(&t, shown++   ? "; "
+                            : shocked ? "; its own claims lost too: "
+                                      : ": ");
             claim_text(&t, l, s, cl);
         }
         if (rest > 0.0)
             dg_buf_printf(&t, "; and %s more", dg_money_format(rest, a, sizeof a));
-        if (!shown && !(r->company == s->focus && s->shortfall >= 1.0 &&
-                        s->model != DG_MODEL_CLEARING))
+        if (!shown && !shocked)
             dg_buf_puts(&t, s->model == DG_MODEL_CLEARING
                                 ? ": no claim of it went unpaid; what it "
                                   "owes is more than it has"
