@@ -101,14 +101,26 @@ const char *dg_stress_debtrank_form_name(dg_debtrank_form form)
     return form == DG_DEBTRANK_BATTISTON ? "battiston" : "bardoscia";
 }
 
-/* Bardoscia et al. 2015: propagate every increment until the increments
- * vanish. h holds h(1) on entry and h(T) on return. */
+/* The propagated distress of a company at relative equity loss h:
+ * Bardoscia et al. 2016, p(h) = h exp(alpha (h - 1)). alpha = 0 is h
+ * itself (linear DebtRank, bit for bit); p(1) = 1 for every alpha, and
+ * as alpha grows p(h) -> 0 for every h < 1: only a default passes on. */
+static double distress(double h, double alpha)
+{
+    return alpha == 0.0 ? h : h * exp(alpha * (h - 1.0));
+}
+
+/* Bardoscia et al. 2015 (alpha = 0) and its non-linear form (2016):
+ *   h(t+1) = min(1, h(t) + Lambda (p(h(t)) - p(h(t-1)))),
+ * propagating every increment of p until the increments of h vanish.
+ * h holds h(1) on entry and h(T) on return. */
 static int run_bardoscia(size_t n, const sparse_cols *L, const bool *inc,
-                         double *h, double *delta, double *acc,
+                         double alpha, double *h, double *delta, double *acc,
                          size_t *rounds)
 {
-    /* h(0) = 0, so the first increment is the shock itself. */
-    memcpy(delta, h, n * sizeof *h);
+    /* h(0) = 0 and p(0) = 0, so the first increment is p(h(1)). */
+    for (size_t j = 0; j < n; j++)
+        delta[j] = distress(h[j], alpha);
     for (;;) {
         bool moving = false;
         for (size_t j = 0; j < n && !moving; j++)
@@ -132,10 +144,13 @@ static int run_bardoscia(size_t n, const sparse_cols *L, const bool *inc,
                 continue;
             }
             double nh = cap1(h[i] + acc[i]);
-            delta[i] = nh - h[i]; /* the capped increment propagates next */
+            /* the capped increment propagates next, through p */
+            delta[i] = alpha == 0.0
+                           ? nh - h[i]
+                           : distress(nh, alpha) - distress(h[i], alpha);
+            if (nh - h[i] > maxd)
+                maxd = nh - h[i];
             h[i] = nh;
-            if (delta[i] > maxd)
-                maxd = delta[i];
         }
         (*rounds)++;
         if (maxd <= DG_DEBTRANK_TOL)
@@ -183,15 +198,17 @@ static int run_battiston(size_t n, const sparse_cols *W, const bool *inc,
     }
 }
 
-int dg_stress_debtrank(dg_debtrank_form form, size_t n, const double *exposure,
-                       const double *equity, const bool *included,
-                       const double *shock, const double *weight,
-                       dg_debtrank *out)
+static int debtrank(dg_debtrank_form form, double alpha, size_t n,
+                    const double *exposure, const double *equity,
+                    const bool *included, const double *shock,
+                    const double *weight, dg_debtrank *out)
 {
     if (!out)
         return DG_EUSAGE;
     memset(out, 0, sizeof *out);
     if (form != DG_DEBTRANK_BARDOSCIA && form != DG_DEBTRANK_BATTISTON)
+        return DG_EUSAGE;
+    if (!(alpha >= 0.0) || !isfinite(alpha))
         return DG_EUSAGE;
     if (n == 0)
         return DG_OK;
@@ -249,7 +266,8 @@ int dg_stress_debtrank(dg_debtrank_form form, size_t n, const double *exposure,
         goto done;
 
     if (form == DG_DEBTRANK_BARDOSCIA)
-        rc = run_bardoscia(n, &M, inc, out->h, delta, acc, &out->rounds);
+        rc = run_bardoscia(n, &M, inc, alpha, out->h, delta, acc,
+                           &out->rounds);
     else
         rc = run_battiston(n, &M, inc, out->h, state, acc, &out->rounds);
     if (rc != DG_OK && rc != DG_ELIMIT)
@@ -286,6 +304,24 @@ done:
     return rc;
 }
 
+int dg_stress_debtrank(dg_debtrank_form form, size_t n, const double *exposure,
+                       const double *equity, const bool *included,
+                       const double *shock, const double *weight,
+                       dg_debtrank *out)
+{
+    return debtrank(form, 0.0, n, exposure, equity, included, shock, weight,
+                    out);
+}
+
+int dg_stress_debtrank_nonlinear(size_t n, const double *exposure,
+                                 const double *equity, const bool *included,
+                                 const double *shock, const double *weight,
+                                 double alpha, dg_debtrank *out)
+{
+    return debtrank(DG_DEBTRANK_BARDOSCIA, alpha, n, exposure, equity,
+                    included, shock, weight, out);
+}
+
 /* ---- Eisenberg–Noe clearing ---------------------------------------------- */
 
 void dg_stress_clearing_finish(dg_clearing *c)
@@ -313,9 +349,20 @@ int dg_stress_clearing(size_t n, const double *liability,
                        const double *outside_assets,
                        const double *outside_liability, dg_clearing *out)
 {
+    return dg_stress_clearing_rv(n, liability, outside_assets,
+                                 outside_liability, 1.0, 1.0, out);
+}
+
+int dg_stress_clearing_rv(size_t n, const double *liability,
+                          const double *outside_assets,
+                          const double *outside_liability, double alpha,
+                          double beta, dg_clearing *out)
+{
     if (!out)
         return DG_EUSAGE;
     memset(out, 0, sizeof *out);
+    if (!(alpha > 0.0 && alpha <= 1.0) || !(beta > 0.0 && beta <= 1.0))
+        return DG_EUSAGE;
     if (n == 0)
         return DG_OK;
     if (!liability || !outside_assets)
@@ -368,8 +415,10 @@ int dg_stress_clearing(size_t n, const double *liability,
                                                 : 0.0;
     }
 
-    /* The fictitious default algorithm (Eisenberg & Noe 2001, §3): D only
-     * grows, so at most n rounds. */
+    /* The fictitious default algorithm (Eisenberg & Noe 2001, §3), with
+     * Rogers & Veraart's (2013) bankruptcy costs the greatest clearing
+     * vector algorithm: a company in D pays alpha of its outside assets
+     * plus beta of what it receives. D only grows, so at most n rounds. */
     for (;;) {
         bool grew = false;
         for (size_t i = 0; i < n; i++) {
@@ -385,20 +434,25 @@ int dg_stress_clearing(size_t n, const double *liability,
             break;
         out->rounds++;
 
-        /* (I - Pi_DD^T) p_D = e_D + sum_{j not in D} Pi_jD pbar_j */
+        /* (I - beta Pi_DD^T) p_D = alpha e_D + beta sum_{j not in D}
+         * Pi_jD pbar_j; alpha = beta = 1 is Eisenberg-Noe's system,
+         * summed in the same order as ever (the same bits). */
         size_t d = 0;
         for (size_t i = 0; i < n; i++)
             if (inD[i])
                 idx[d++] = i;
         for (size_t a = 0; a < d; a++) {
             size_t i = idx[a];
-            double rhs = e[i];
+            bool en = alpha == 1.0 && beta == 1.0;
+            double rhs = en ? e[i] : 0.0;
             for (size_t j = 0; j < n; j++)
                 if (!inD[j])
                     rhs += Pi[j * n + i] * pbar[j];
-            x[a] = rhs;
+            x[a] = en ? rhs : alpha * e[i] + beta * rhs;
             for (size_t b = 0; b < d; b++)
-                M[a * d + b] = (a == b ? 1.0 : 0.0) - Pi[idx[b] * n + i];
+                M[a * d + b] = (a == b ? 1.0 : 0.0) -
+                               (en ? Pi[idx[b] * n + i]
+                                   : beta * Pi[idx[b] * n + i]);
         }
         rc = dg_netmath_solve(d, M, 1, x);
         if (rc == DG_EINPUT)

@@ -360,6 +360,10 @@ SCENARIO(stress_text, {"stress", "@V", NULL})
 SCENARIO(stress_clearing_json, {"stress", "--format", "json", "--model",
                                 "clearing", "--shortfall", "0.5", "@V",
                                 NULL})
+SCENARIO(stress_draws_md, {"stress", "--format", "md", "--firmness",
+                           "--draws", "3", "@V", NULL})
+SCENARIO(stress_face_csv, {"stress", "--format", "csv", "--exposures",
+                           "face", "@V", NULL})
 SCENARIO(render_svg_file, {"render", "@V", "-o", "@/v.svg", NULL},
          {"v.svg"}, true)
 SCENARIO(render_dot, {"render", "-T", "dot", "@V", NULL})

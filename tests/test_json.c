@@ -339,6 +339,12 @@ Test(json, stress_output_has_exactly_the_documented_fields)
     const char *b[] = {"stress", "--format", "json", "--model", "clearing",
                        "--shortfall", "0.5", path, NULL};
     collect(b, &seen);
+    const char *c[] = {"stress", "--format", "json", "--firmness", "--draws",
+                       "20", path, NULL};
+    collect(c, &seen);
+    const char *f[] = {"stress", "--format", "json", "--exposures", "face",
+                       path, NULL};
+    collect(f, &seen);
     expect_contract("stress", &seen);
     free_paths(&seen);
     free(path);
@@ -370,6 +376,23 @@ Test(json, report_output_nests_the_documented_sections)
      * drop those from what must appear by adding them as seen. */
     add_path(&seen, "stress.companies[].payment");
     add_path(&seen, "stress.companies[].equity");
+    /* nor --firmness or --draws */
+    static const char *const unseen[] = {
+        "stress.assumptions.firmness.*", "stress.bands", "stress.bands.draws",
+        "stress.bands.seed", "stress.bands.debtrank", "stress.bands.defaults",
+        "stress.bands.further_defaults", "stress.bands.loss_others",
+        "stress.bands.*.p5", "stress.bands.*.p50", "stress.bands.*.p95",
+        "stress.bands.companies", "stress.bands.companies[].name",
+        "stress.bands.companies[].relative_loss",
+        "stress.bands.companies[].relative_loss.p5",
+        "stress.bands.companies[].relative_loss.p50",
+        "stress.bands.companies[].relative_loss.p95",
+        "stress.bands.companies[].loss", "stress.bands.companies[].loss.p5",
+        "stress.bands.companies[].loss.p50",
+        "stress.bands.companies[].loss.p95",
+        "stress.bands.companies[].default_share", NULL};
+    for (size_t k = 0; unseen[k]; k++)
+        add_path(&seen, unseen[k]);
     expect_contract_nested("report", parts, &seen);
     free_paths(&seen);
     free(path);

@@ -602,3 +602,240 @@ Test(stress, clearing_rejects_invalid_arguments)
     cr_assert_eq(dg_stress_clearing(0, NULL, NULL, NULL, &c), DG_OK);
     dg_stress_clearing_finish(&c);
 }
+
+/* ---- non-linear DebtRank (Bardoscia et al. 2016) ------------------------------ */
+
+/* PLoS ONE 11(10): e0163825: a company at relative loss h passes on
+ * p(h) = h exp(alpha (h - 1)), and h(t+1) = min(1, h(t) + Lambda (p(h(t)) -
+ * p(h(t-1)))). */
+static double p_of(double h, double alpha)
+{
+    return h * exp(alpha * (h - 1.0));
+}
+
+/* A chain F -> a -> b: a is owed 1 by F on equity 2 (Lambda_aF = 0.5), b
+ * is owed 1 by a on equity 2 (Lambda_ba = 0.5); F fails, h_F(1) = 1.
+ * Round 1: a += 0.5 (p(1) - p(0)) = 0.5; a's increment of p is
+ * p(0.5) - 0 = 0.5 e^(-alpha/2). Round 2: b += 0.5 * 0.5 e^(-alpha/2).
+ * Nobody is exposed to b: h = (1, 0.5, 0.25 e^(-alpha/2)). alpha = 0 is
+ * linear DebtRank's 0.25; alpha = 2 gives 0.25/e = 0.0919699; as alpha
+ * grows b's loss vanishes, because a, which does not default, passes
+ * nothing on: the default cascade. */
+static const double CHAIN_A[9] = {0, 0, 0, 1, 0, 0, 0, 1, 0}; /* F, a, b */
+static const double CHAIN_E[3] = {10, 2, 2};
+
+static void run_chain(double alpha, dg_debtrank *r)
+{
+    const double shock[3] = {1, 0, 0};
+    cr_assert_eq(dg_stress_debtrank_nonlinear(3, CHAIN_A, CHAIN_E, NULL,
+                                              shock, NULL, alpha, r),
+                 DG_OK);
+}
+
+Test(stress, nonlinear_chain_passes_on_p_of_h_not_h)
+{
+    static const double alphas[] = {0, 0.5, 1, 2, 7};
+    for (size_t k = 0; k < sizeof alphas / sizeof *alphas; k++) {
+        dg_debtrank r;
+        run_chain(alphas[k], &r);
+        assert_near(r.h[0], 1, 1e-15);
+        assert_near(r.h[1], 0.5, 1e-15);
+        assert_near(r.h[2], 0.25 * exp(-alphas[k] / 2), 1e-15);
+        dg_stress_debtrank_finish(&r);
+    }
+    dg_debtrank r;
+    run_chain(2, &r);
+    assert_printed(r.h[2], 0.0919699, 7);
+    dg_stress_debtrank_finish(&r);
+}
+
+/* alpha = 0 is Bardoscia 2015 bit for bit, on every reference shock. */
+Test(stress, nonlinear_alpha_zero_is_linear_debtrank_bit_for_bit)
+{
+    static const double shocks[4][3] = {
+        {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0.1, 0.1, 0.1}};
+    for (int s = 0; s < 4; s++) {
+        dg_debtrank lin, nl;
+        run_nrm(DG_DEBTRANK_BARDOSCIA, shocks[s], &lin);
+        cr_assert_eq(dg_stress_debtrank_nonlinear(3, NRM_A, NRM_E, NULL,
+                                                  shocks[s], NRM_V, 0.0,
+                                                  &nl),
+                     DG_OK);
+        for (int i = 0; i < 3; i++)
+            cr_expect(memcmp(&lin.h[i], &nl.h[i], sizeof(double)) == 0,
+                      "shock %d company %d: %.17g vs %.17g", s, i, lin.h[i],
+                      nl.h[i]);
+        cr_expect(memcmp(&lin.R, &nl.R, sizeof(double)) == 0);
+        cr_expect_eq(lin.rounds, nl.rounds);
+        dg_stress_debtrank_finish(&lin);
+        dg_stress_debtrank_finish(&nl);
+    }
+}
+
+/* Small alpha approaches linear DebtRank continuously: on the chain the
+ * difference is 0.25 (1 - e^(-alpha/2)) <= alpha / 8. */
+Test(stress, nonlinear_small_alpha_approaches_linear_debtrank)
+{
+    dg_debtrank r;
+    run_chain(1e-6, &r);
+    cr_expect(fabs(r.h[2] - 0.25) <= 1e-6 / 8 + 1e-15, "%.17g", r.h[2]);
+    dg_stress_debtrank_finish(&r);
+}
+
+/* Large alpha is a default cascade. NetworkRiskMeasures' example with c
+ * failing: only defaults pass losses on, so b loses Lambda_bc = 3/5 = 0.6
+ * of its equity and does not default; a's only exposure is to b, which
+ * did not default, so a loses nothing: h -> (0, 0.6, 1), one default (c,
+ * the shock). Linear DebtRank gives (0.5, 1, 1) with b defaulting. At
+ * alpha = 50, b passes on p(0.6) = 0.6 e^-20 = 1.2e-9, so a's loss is
+ * 0.5 * 1.2e-9 = 6.2e-10. */
+Test(stress, nonlinear_large_alpha_is_a_default_cascade)
+{
+    const double shock[3] = {0, 0, 1};
+    dg_debtrank r;
+    cr_assert_eq(dg_stress_debtrank_nonlinear(3, NRM_A, NRM_E, NULL, shock,
+                                              NRM_V, 50.0, &r),
+                 DG_OK);
+    assert_near(r.h[0], 0, 1e-9);
+    assert_near(r.h[0], 0.5 * p_of(0.6, 50), 1e-15);
+    assert_near(r.h[1], 0.6, 1e-9);
+    assert_near(r.h[2], 1, 1e-15);
+    cr_expect_eq(r.defaults, 1);
+    cr_expect_eq(r.further_defaults, 0);
+    dg_stress_debtrank_finish(&r);
+
+    /* a fails: b and c lose 2 and 1.5 times their equity and default in
+     * the cascade as in the linear form: h = (1, 1, 1). */
+    const double shock_a[3] = {1, 0, 0};
+    cr_assert_eq(dg_stress_debtrank_nonlinear(3, NRM_A, NRM_E, NULL,
+                                              shock_a, NRM_V, 50.0, &r),
+                 DG_OK);
+    assert_h(&r, 1, 1, 1);
+    cr_expect_eq(r.further_defaults, 2);
+    dg_stress_debtrank_finish(&r);
+}
+
+/* Round a loop the increments of p telescope: each company's final h is
+ * its shock plus Lambda times the p of its debtors' final h. The two-
+ * company loop Lambda = [[0, 1/2], [1/2, 0]], shock (0.2, 0), so
+ *   h0 = 0.2 + p(h1) / 2,   h1 = p(h0) / 2
+ * (no one reaches 1). At alpha = 0 this is the closed form (4/15, 2/15);
+ * at alpha = 1 the run must satisfy the two equations. */
+Test(stress, nonlinear_loop_settles_where_p_telescopes)
+{
+    const double A[4] = {0, 1, 1, 0};
+    const double E[2] = {2, 2};
+    const double shock[2] = {0.2, 0};
+    dg_debtrank r;
+    cr_assert_eq(dg_stress_debtrank_nonlinear(2, A, E, NULL, shock, NULL,
+                                              1.0, &r),
+                 DG_OK);
+    assert_near(r.h[0], 0.2 + p_of(r.h[1], 1) / 2, 1e-11);
+    assert_near(r.h[1], p_of(r.h[0], 1) / 2, 1e-11);
+    cr_expect(r.h[0] > 0.2 && r.h[0] < 4.0 / 15.0, "%.17g", r.h[0]);
+    dg_stress_debtrank_finish(&r);
+    cr_assert_eq(dg_stress_debtrank_nonlinear(2, A, E, NULL, shock, NULL,
+                                              0.0, &r),
+                 DG_OK);
+    assert_near(r.h[0], 4.0 / 15.0, 1e-11);
+    assert_near(r.h[1], 2.0 / 15.0, 1e-11);
+    dg_stress_debtrank_finish(&r);
+}
+
+Test(stress, nonlinear_rejects_a_negative_or_infinite_alpha)
+{
+    const double shock[3] = {1, 0, 0};
+    static const double bad[] = {-0.5, INFINITY, NAN};
+    for (size_t k = 0; k < 3; k++) {
+        dg_debtrank r;
+        cr_expect_eq(dg_stress_debtrank_nonlinear(3, CHAIN_A, CHAIN_E, NULL,
+                                                  shock, NULL, bad[k], &r),
+                     DG_EUSAGE);
+        cr_expect_null(r.h);
+    }
+}
+
+/* ---- Rogers & Veraart (2013): clearing with bankruptcy costs ------------------ */
+
+/* A chain A -> B -> C: A owes B 10, B owes C 10; outside assets e = (6,
+ * 5, 0). Eisenberg-Noe: A pays its 6; B has 5 + 6 = 11 >= 10 and pays in
+ * full. With alpha = beta = 1/2: A is short (6 < 10) and pays 6/2 = 3; B
+ * now has 5 + 3 = 8 < 10, defaults and pays 5/2 + 3/2 = 4: C receives 4
+ * instead of 10. The costs turn one default into two. */
+Test(stress, bankruptcy_costs_turn_one_default_into_two)
+{
+    const double L[9] = {0, 10, 0, 0, 0, 10, 0, 0, 0};
+    const double e[3] = {6, 5, 0};
+    dg_clearing c;
+    cr_assert_eq(dg_stress_clearing_rv(3, L, e, NULL, 1, 1, &c), DG_OK);
+    assert_near(c.payment[0], 6, 1e-15);
+    assert_near(c.payment[1], 10, 1e-15);
+    cr_expect_eq(c.defaults, 1);
+    assert_near(c.equity[1], 1, 1e-15);
+    dg_stress_clearing_finish(&c);
+
+    cr_assert_eq(dg_stress_clearing_rv(3, L, e, NULL, 0.5, 0.5, &c), DG_OK);
+    assert_near(c.payment[0], 3, 1e-15);
+    assert_near(c.payment[1], 4, 1e-15);
+    assert_near(c.payment[2], 0, 1e-15);
+    cr_expect(c.defaulted[0] && c.defaulted[1] && !c.defaulted[2]);
+    cr_expect_eq(c.defaults, 2);
+    cr_expect_eq(c.rounds, 2);
+    /* equity before the costs: B 5 + 3 - 10 = -2 */
+    assert_near(c.equity[1], -2, 1e-15);
+    dg_stress_clearing_finish(&c);
+
+    /* only outside assets lost (alpha = 1/2, beta = 1): A pays 3, B has
+     * 8 and pays 5/2 + 3 = 5.5 */
+    cr_assert_eq(dg_stress_clearing_rv(3, L, e, NULL, 0.5, 1, &c), DG_OK);
+    assert_near(c.payment[1], 5.5, 1e-15);
+    dg_stress_clearing_finish(&c);
+}
+
+/* A loop: A owes B 10, B owes A 5; e = (2, 0). Eisenberg-Noe: if B pays
+ * its 5, A has 7 < 10 and pays 7 >= 5, so B is paid enough: p = (7, 5).
+ * With alpha = beta = 1/2, round 1: A (7 < 10) defaults, p_A = 1 + 5/2 =
+ * 3.5; round 2: B has 3.5 < 5 and defaults too; then
+ *   p_A = 2/2 + p_B/2,  p_B = 0/2 + p_A/2  =>  p_A = 4/3, p_B = 2/3. */
+Test(stress, bankruptcy_costs_round_a_loop_solve_the_default_set)
+{
+    const double L[4] = {0, 10, 5, 0};
+    const double e[2] = {2, 0};
+    dg_clearing c;
+    cr_assert_eq(dg_stress_clearing_rv(2, L, e, NULL, 1, 1, &c), DG_OK);
+    assert_near(c.payment[0], 7, 1e-15);
+    assert_near(c.payment[1], 5, 1e-15);
+    dg_stress_clearing_finish(&c);
+    cr_assert_eq(dg_stress_clearing_rv(2, L, e, NULL, 0.5, 0.5, &c), DG_OK);
+    assert_near(c.payment[0], 4.0 / 3.0, 1e-14);
+    assert_near(c.payment[1], 2.0 / 3.0, 1e-14);
+    cr_expect_eq(c.defaults, 2);
+    cr_expect_eq(c.rounds, 2);
+    dg_stress_clearing_finish(&c);
+}
+
+/* alpha = beta = 1 is Eisenberg-Noe, bit for bit, on the reference. */
+Test(stress, no_bankruptcy_costs_is_eisenberg_noe_bit_for_bit)
+{
+    dg_clearing a, b;
+    cr_assert_eq(dg_stress_clearing(3, EN_L, EN_E, EN_ELL, &a), DG_OK);
+    cr_assert_eq(dg_stress_clearing_rv(3, EN_L, EN_E, EN_ELL, 1, 1, &b),
+                 DG_OK);
+    cr_expect(memcmp(a.payment, b.payment, 3 * sizeof(double)) == 0);
+    cr_expect(memcmp(a.equity, b.equity, 3 * sizeof(double)) == 0);
+    dg_stress_clearing_finish(&a);
+    dg_stress_clearing_finish(&b);
+}
+
+Test(stress, bankruptcy_costs_outside_0_to_1_are_rejected)
+{
+    static const double bad[][2] = {{0, 1}, {1, 0}, {1.5, 1}, {1, -1},
+                                    {NAN, 1}, {1, NAN}};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        dg_clearing c;
+        cr_expect_eq(dg_stress_clearing_rv(3, EN_L, EN_E, EN_ELL, bad[k][0],
+                                           bad[k][1], &c),
+                     DG_EUSAGE);
+        cr_expect_null(c.payment);
+    }
+}

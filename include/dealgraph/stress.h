@@ -108,6 +108,25 @@ int dg_stress_debtrank(dg_debtrank_form form, size_t n, const double *exposure,
                        const double *shock, const double *weight,
                        dg_debtrank *out);
 
+/*
+ * Non-linear DebtRank: Bardoscia, Caccioli, Perotti, Vivaldo & Caldarelli
+ * (2016), "Distress propagation in complex networks: the case of
+ * non-linear DebtRank", PLoS ONE 11(10): e0163825. A company at relative
+ * equity loss h passes on the distress
+ *   p(h) = h exp(alpha (h - 1))
+ * and
+ *   h(t+1) = min(1, h(t) + Lambda (p(h(t)) - p(h(t-1)))),  h(0) = 0,
+ * with Lambda_ij = A_ij / E_i as in Bardoscia 2015 and the same stopping
+ * rule. alpha = 0 is dg_stress_debtrank(DG_DEBTRANK_BARDOSCIA, ...) bit
+ * for bit; as alpha grows p(h) -> 0 for h < 1 and p(1) = 1, so only
+ * defaults pass on losses: a default cascade (Furfine 2003). alpha must be
+ * finite and >= 0 (DG_EUSAGE otherwise); the rest as dg_stress_debtrank.
+ */
+int dg_stress_debtrank_nonlinear(size_t n, const double *exposure,
+                                 const double *equity, const bool *included,
+                                 const double *shock, const double *weight,
+                                 double alpha, dg_debtrank *out);
+
 /* Frees the arrays and zeroes the struct; NULL or zeroed: no-op. */
 void dg_stress_debtrank_finish(dg_debtrank *r);
 
@@ -161,6 +180,26 @@ typedef struct dg_clearing {
 int dg_stress_clearing(size_t n, const double *liability,
                        const double *outside_assets,
                        const double *outside_liability, dg_clearing *out);
+
+/*
+ * Clearing with bankruptcy costs: Rogers & Veraart (2013), "Failure and
+ * rescue in an interbank network", Management Science 59(4):882-898. A
+ * solvent company (e_i + sum_j Pi_ji p_j >= pbar_i) pays pbar_i; a company
+ * in default pays
+ *   p_i = alpha e_i + beta sum_j Pi_ji p_j
+ * (alpha of its outside assets and beta of what it receives are realised
+ * in bankruptcy; the rest is lost). The greatest clearing vector is found
+ * by their greatest clearing vector algorithm: the fictitious default
+ * algorithm above with the default set's payments solved from
+ *   (I - beta Pi_DD^T) p_D = alpha e_D + beta Pi_{N,D}^T pbar_N.
+ * alpha = beta = 1 is dg_stress_clearing, bit for bit. alpha and beta in
+ * (0, 1], else DG_EUSAGE; the rest as dg_stress_clearing. `equity` is
+ * still e_i + sum_j Pi_ji p*_j - pbar_i (before the costs).
+ */
+int dg_stress_clearing_rv(size_t n, const double *liability,
+                          const double *outside_assets,
+                          const double *outside_liability, double alpha,
+                          double beta, dg_clearing *out);
 
 /* Frees the arrays and zeroes the struct; NULL or zeroed: no-op. */
 void dg_stress_clearing_finish(dg_clearing *c);
