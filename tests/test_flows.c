@@ -509,7 +509,9 @@ static const char mini_text[] =
 static char *mini_path(void)
 {
     static char path[4096];
-    snprintf(path, sizeof path, "%s", temp_file("mini.dot", mini));
+    char *p = temp_file("mini.dot", mini);
+    snprintf(path, sizeof path, "%s", p);
+    free(p);
     return path;
 }
 
@@ -690,6 +692,7 @@ Test(flows_cli, the_leg_view_says_how_each_leg_is_scheduled)
               NULL);
     cr_expect(strstr(r.out, "<svg xmlns") == NULL);
     run_free(&r);
+    free(nf);
 }
 
 Test(flows_cli, the_toy_ledger_in_text)
@@ -723,6 +726,7 @@ Test(flows_cli, the_toy_ledger_in_text)
     cr_expect(o && n && m && o < n && n < m, "O, N, M");
     cr_expect(strstr(r.out, "<title>O, 2029: $66.25B</title>") != NULL);
     run_free(&r);
+    free(path);
 }
 
 static void expect_refused(const char *const *args, const char *message)
@@ -776,6 +780,7 @@ Test(flows_cli, the_chart_alone_needs_a_focus)
     run_result r = run_cli(b, NULL);
     cr_expect_eq(r.status, 0, "%s", r.err);
     run_free(&r);
+    free(path);
 }
 
 Test(flows_cli, two_runs_write_the_same_bytes)

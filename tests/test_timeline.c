@@ -198,6 +198,7 @@ Test(timeline, the_command_reports_bad_input_with_exit_2)
               0);
     cr_expect(strstr(r.out, "</svg>\n") != NULL);
     run_free(&r);
+    free(path);
 }
 
 /* Each period is a loop search: dates over centuries are refused, with

@@ -619,6 +619,7 @@ Test(yearly_cli, the_toy_in_2027)
                             "delivery period whole"),
               "%s", r.out);
     run_free(&r);
+    free(path);
 }
 
 /* The same figures in JSON, to 1e-7, with what they rest on. */
@@ -679,6 +680,7 @@ Test(yearly_cli, the_toy_in_json)
                  0.6166667);
     json_decref(doc);
     run_free(&r);
+    free(path);
 }
 
 /* One column per year: 2026 and 2027 of the focus's figures (the gap
@@ -701,6 +703,7 @@ Test(yearly_cli, one_column_per_year)
     expect_cells(table_row(r.out, "Revenue dependence on L", "O"),
                  (const char *[]){"O", "n/a", "75.0%"}, 3);
     run_free(&r);
+    free(path);
 }
 
 /* The default year is the ledger's as_of's (2026 for the toy), and says
@@ -723,6 +726,7 @@ Test(yearly_cli, the_default_year_and_where_it_comes_from)
     cr_expect(strstr(r.out, "2027 is the year of --as-of (2027-03-31)"), "%s",
               r.out);
     run_free(&r);
+    free(path);
 }
 
 /* The issue's test: on the shipped ledger in 2027, every company without a
@@ -784,6 +788,7 @@ Test(yearly_cli, a_singular_year_is_said_not_failed)
                             "singular system: A, B pass money round"),
               "%s", r.out);
     run_free(&r);
+    free(path);
 }
 
 static void expect_usage(const char *const *args, const char *line)
@@ -841,6 +846,8 @@ Test(yearly_cli, bad_options_exit_2_with_one_clear_line)
              "take a year from; give --year YEAR",
              empty);
     expect_usage((const char *[]){empty, NULL}, want);
+    free(path);
+    free(empty);
 }
 
 /* One year alone is a range of one; --sort name and --top 2: the focus,
@@ -860,4 +867,5 @@ Test(yearly_cli, one_year_as_a_range_and_rows_by_name)
               "%s", r.out);
     cr_expect_eq(*(strchr(third, '\n') + 1), '\0', "more than 2 rows");
     run_free(&r);
+    free(path);
 }
