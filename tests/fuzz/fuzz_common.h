@@ -374,6 +374,14 @@ static inline bool fuzz_same_legs(const dg_ledger *a, const dg_ledger *b)
  * loads again, with the same legs and the same company figures. */
 static inline void fuzz_roundtrip(const dg_ledger *l)
 {
+    /* The annotated DOT is the picture's ledger: it leaves out the legs
+     * that have ended, so a ledger with ended or superseded legs does not
+     * come back whole (a kept leg's `supersedes` names a leg that is not
+     * drawn). A faithful copy of such a ledger is the export's job, not
+     * the picture's (issue 17); until then it is not round-tripped. */
+    for (size_t i = 0; i < l->nlegs; i++)
+        if (dg_date_valid(l->legs[i].ends))
+            return;
     dg_render_options ro;
     dg_render_options_init(&ro);
     ro.format = DG_RENDER_DOT;
