@@ -336,3 +336,15 @@ int has_diag(const dg_diags *d, dg_severity sev, const char *part)
             return 1;
     return 0;
 }
+
+const char *reference_toy(void)
+{
+    static char *text;
+    if (!text) {
+        char *path = src_path("tests/cases/reference-toy.dot");
+        text = read_all(path);
+        free(path);
+        cr_assert_not_null(text, "tests/cases/reference-toy.dot is missing");
+    }
+    return text;
+}

@@ -51,6 +51,11 @@ char *write_file(const char *dir, const char *name, const char *text);
 /* Reads a whole file (malloc'd), NULL when missing. */
 char *read_all(const char *path);
 
+/* The toy ledger of REFERENCE-VALUES.md (tests/cases/reference-toy.dot),
+ * read once; valid until the process ends. The file holds the DOT exactly
+ * as REFERENCE-VALUES.md gives it, with no comment: tests name its lines. */
+const char *reference_toy(void);
+
 /* The path of a file in the source tree ($SRCDIR/rel), malloc'd. */
 char *src_path(const char *rel);
 

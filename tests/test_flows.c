@@ -23,41 +23,8 @@
     } while (0)
 
 /* REFERENCE-VALUES.md's toy ledger, as written there. */
-static const char toy[] =
-    "digraph toy {\n"
-    "  graph [focus=\"L\", as_of=\"2026-06-30\"];\n"
-    "  \"L\" [sector=\"lab\",   revenue=\"2026:20B, 2027:30B\"];\n"
-    "  \"O\" [sector=\"cloud\", revenue=\"2027:100B, 2028:120B\", rpo=\"500B\", "
-    "rpo_as_of=\"2026-05-31\"];\n"
-    "  \"M\" [sector=\"cloud\", revenue=\"2027:300B\", rpo=\"600B\", "
-    "rpo_as_of=\"2026-06-30\"];\n"
-    "  \"N\" [sector=\"chips\", revenue=\"2027:250B\"];\n"
-    "  \"S\" [sector=\"other\"];\n"
-    "  \"L\" -> \"O\" [kind=\"cloud\", amount=\"300B\", start=\"2027\", "
-    "end=\"2031\", status=\"reported\", announced=\"2025-09-10\", deal=\"A\"];\n"
-    "  \"L\" -> \"M\" [kind=\"cloud\", amount=\"120B\", start=\"2026-07\", "
-    "term=\"2y\", status=\"definitive\", announced=\"2026-05-01\", deal=\"B\"];\n"
-    "  \"S\" -> \"L\" [kind=\"services\", amount=\"3B\", per=\"year\", "
-    "start=\"2025-04\", end=\"2027-03\", status=\"definitive\", "
-    "announced=\"2025-03-01\", deal=\"C\"];\n"
-    "  \"L\" -> \"O\" [kind=\"cloud\", amount=\"1.25B\", per=\"month\", "
-    "start=\"2026-05\", end=\"2029-05\", status=\"definitive\", "
-    "announced=\"2026-04-01\", deal=\"D\"];\n"
-    "  \"L\" -> \"N\" [kind=\"chips\", amount=\"192B\", start=\"2027\", "
-    "profile=\"10,39,65,78\", status=\"announced\", announced=\"2025-10-06\", "
-    "deal=\"E\"];\n"
-    "  \"L\" -> \"N\" [kind=\"chips\", amount=\"100B\", start=\"2027\", "
-    "end=\"2030\", profile=\"ramp\", status=\"announced\", "
-    "announced=\"2025-10-13\", deal=\"F\"];\n"
-    "  \"L\" -> \"M\" [kind=\"cloud\", amount=\"250B\", status=\"definitive\", "
-    "announced=\"2025-10-28\", deal=\"G\"];\n"
-    "  \"N\" -> \"L\" [kind=\"equity\", amount=\"30B\", status=\"completed\", "
-    "announced=\"2026-02-27\", deal=\"H\"];\n"
-    "  \"M\" -> \"L\" [kind=\"equity\", amount=\"10B\", start=\"2024\", "
-    "end=\"2025\", status=\"completed\", announced=\"2023-12-01\", deal=\"I\"];\n"
-    "  \"L\" -> \"N\" [kind=\"chips\", start=\"2026\", status=\"announced\", "
-    "announced=\"2026-01-15\", deal=\"J\"];\n"
-    "}\n";
+/* tests/cases/reference-toy.dot, read once (support.c) */
+#define toy reference_toy()
 
 /* The schedule table of REFERENCE-VALUES.md, 2024-2031 (B):
  *
